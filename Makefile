@@ -1,0 +1,60 @@
+# The whole set-up is `make run` or `make test`: each creates (or reuses) .venv itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SEEDS ?= ../shared/seeds
+
+.PHONY: run test lint format sandbox content-check i18n bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1 || ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing python3-venv (Debian ships venv separately)..."; \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; \
+	  else \
+	    echo "Python's venv module is missing: sudo apt-get install python3-venv" >&2; exit 1; \
+	  fi; \
+	fi
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cxcoach run
+
+sandbox: $(STAMP)
+	$(BIN)/cxcoach sandbox
+
+test: $(STAMP) lint
+	@if [ -d "$(SEEDS)" ]; then $(BIN)/cxcoach content check --seeds "$(SEEDS)"; \
+	 else echo "note: $(SEEDS) not found, content checked without the copy check"; \
+	 $(BIN)/cxcoach content check; fi
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+content-check: $(STAMP)
+	$(BIN)/cxcoach content check --seeds "$(SEEDS)"
+
+# Re-extract interface strings and merge them into the ru/uk catalogs (then translate).
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -k _ -k n_:1,2 --no-default-keywords --no-location \
+	  --sort-output --omit-header -o bot/locales/messages.pot bot
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales --no-location \
+	  --width 100 --ignore-obsolete
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.journey
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

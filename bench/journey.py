@@ -1,0 +1,230 @@
+"""Benchmark (not a test): CX Coach's journey throughput and latency beside a bare PTB echo bot.
+
+Each bot runs as its own process (ours is the real ``python -m bot run``), talking over
+loopback HTTP to the Bot API stand-in, which runs here with the simulated users. Two phases
+per bot:
+
+* saturation: N users walk at once in a closed loop (each waits for the reply, then acts
+  again at once) -> the most updates/s the bot sustains;
+* steady load: N users with a think time of ~1 s between steps (a busy but realistic
+  audience) -> handling latency p50/p99 at that load.
+
+A CX Coach journey is /start, the series list, a series, a lesson, its quiz (every question)
+and /progress. Latency runs from the moment an update is queued at the stand-in to the bot's
+last visible reply to it (e.g. the next quiz question), so it covers long polling, PTB, our
+handlers, SQLite and the HTTP calls back. The echo bot gets as many text updates per user.
+
+    python -m bench.journey --users 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.app import load_catalog
+from bot.standin import BotAPIStandIn
+from bot.standin.users import SimUser
+from content.model import Catalog
+
+ROOT = str(Path(__file__).resolve().parents[1])
+TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+
+
+@dataclass
+class Run:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    updates: int = 0
+    elapsed: float = 0.0
+    errors: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, q: float) -> float:
+        data = sorted(self.latencies)
+        if not data:
+            return float("nan")
+        index = min(len(data) - 1, max(0, round(q * (len(data) - 1))))
+        return data[index] * 1000
+
+
+async def _step(
+    run: Run,
+    user: SimUser,
+    act: Callable[[], Awaitable[object]],
+    want: tuple[str, ...],
+    think: float = 0.0,
+) -> object:
+    """Do one user action, wait for the bot's final reply of kind ``want``, note its latency."""
+    started = time.perf_counter()
+    await act()
+    event = await user.next_event(timeout=60.0, kinds=want)
+    run.updates += 1
+    run.latencies.append(event.at - (event.update_created_at or started))
+    await _think(think)
+    return event.message
+
+
+def journey_walk(catalog: Catalog) -> Callable[[Run, SimUser, float], Awaitable[None]]:
+    async def walk(run: Run, user: SimUser, think: float) -> None:
+        await journey(run, user, catalog, think)
+
+    return walk
+
+
+async def journey(run: Run, user: SimUser, catalog: Catalog, think: float = 0.0) -> None:
+    series = catalog.series_list("en")[0]
+    lesson = series.lessons[0]
+    await _think(think)
+    msg = await _step(run, user, lambda: user.send("/start"), ("message",), think)
+    await _step(run, user, lambda: user.press_raw(msg, "ser:0"), ("edit",), think)
+    await _step(run, user, lambda: user.press_raw(msg, f"s:{series.id}:0"), ("edit",), think)
+    shown = await _step(
+        run, user, lambda: user.press_raw(msg, f"l:{lesson.id}"), ("message",), think
+    )
+    asked = await _step(
+        run, user, lambda: user.press_raw(shown, f"qs:{lesson.id}"), ("message",), think
+    )
+    for index in range(len(lesson.quiz)):
+        data = asked.buttons[index % len(asked.buttons)][1]
+        asked = await _step(
+            run, user, lambda d=data, m=asked: user.press_raw(m, d), ("message",), think
+        )
+    await _step(run, user, lambda: user.send("/progress"), ("message",), think)
+
+
+def journey_length(catalog: Catalog) -> int:
+    return 6 + len(catalog.series_list("en")[0].lessons[0].quiz)
+
+
+def echo_walk(steps: int) -> Callable[[Run, SimUser, float], Awaitable[None]]:
+    async def walk(run: Run, user: SimUser, think: float) -> None:
+        await _think(think)
+        for i in range(steps):
+            await _step(run, user, lambda i=i: user.send(f"hello {i}"), ("message",), think)
+
+    return walk
+
+
+async def _drive(run: Run, users: list[SimUser], walk: Callable[[SimUser], Awaitable[None]]):
+    started = time.perf_counter()
+    results = await asyncio.gather(*(walk(u) for u in users), return_exceptions=True)
+    run.elapsed = time.perf_counter() - started
+    run.errors = sum(1 for r in results if isinstance(r, BaseException))
+    for r in results:
+        if isinstance(r, BaseException):
+            logging.getLogger("bench").error("a user failed: %r", r)
+            break
+
+
+@contextlib.asynccontextmanager
+async def bot_process(module: str, args: list[str], standin: BotAPIStandIn) -> AsyncIterator[None]:
+    """Run a bot as a child process against the stand-in; stop it with SIGINT afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
+        env.update(
+            CXCOACH_BOT_TOKEN=TOKEN,
+            CXCOACH_BOT_API_URL=standin.url,
+            CXCOACH_DATABASE=str(Path(tmp) / "bench.sqlite3"),
+            CXCOACH_RATE_LIMIT="0",
+            CXCOACH_LOG_LEVEL="WARNING",
+            PYTHONPATH=ROOT,
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, *args, env=env, cwd=tmp
+        )
+        try:
+            probe = standin.user(1, "Probe", language_code="en")
+            await probe.send("/start")
+            await probe.next_event(timeout=60.0, kinds=("message",))
+            yield
+        finally:
+            process.send_signal(2)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), 20)
+            if process.returncode is None:
+                process.kill()
+
+
+async def _think(think: float) -> None:
+    if think:
+        await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
+
+
+async def measure(
+    name: str,
+    module: str,
+    args: list[str],
+    walk: Callable[[Run, SimUser, float], Awaitable[None]],
+    n_users: int,
+    think: float,
+) -> Run:
+    run = Run(name)
+    async with BotAPIStandIn(token=TOKEN, record_calls=False) as standin:
+        async with bot_process(module, args, standin):
+            base = 100_000 if think else 10_000
+            users = [standin.user(base + i, f"U{i}", language_code="en") for i in range(n_users)]
+            await _drive(run, users, lambda u: walk(run, u, think))
+    return run
+
+
+def report(runs: list[Run], n_users: int, think: float) -> str:
+    lines = [
+        f"{n_users} users; saturation = closed loop, steady = ~{think:g} s think time per step;"
+        " latency = update queued -> bot's last reply",
+        f"{'bot / phase':<30}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'errors':>8}",
+    ]
+    for r in runs:
+        lines.append(
+            f"{r.name:<30}{r.updates:>9}{r.elapsed:>9.2f}{r.rate:>11.1f}"
+            f"{r.percentile(0.5):>9.1f}{r.percentile(0.99):>9.1f}{r.errors:>8}"
+        )
+    ours, echo, ours_steady, echo_steady = runs
+    if echo.rate:
+        lines.append(
+            f"CX Coach saturation throughput = {100 * ours.rate / echo.rate:.0f}% of the echo "
+            f"bot's (goal >= 60%); CX Coach p99 at steady load = "
+            f"{ours_steady.percentile(0.99):.1f} ms (goal < 50 ms; echo: "
+            f"{echo_steady.percentile(0.99):.1f} ms)"
+        )
+    return "\n".join(lines)
+
+
+async def main_async(n_users: int, think: float) -> str:
+    catalog = load_catalog()
+    steps = journey_length(catalog)
+    ours_walk, echo = journey_walk(catalog), echo_walk(steps)
+    runs = [
+        await measure("CX Coach, saturation", "bot", ["run"], ours_walk, n_users, 0.0),
+        await measure("echo bot, saturation", "bench.echo_bot", [], echo, n_users, 0.0),
+        await measure("CX Coach, steady load", "bot", ["run"], ours_walk, n_users, think),
+        await measure("echo bot, steady load", "bench.echo_bot", [], echo, n_users, think),
+    ]
+    return report(runs, n_users, think)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=200, help="simulated users at once")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    print(asyncio.run(main_async(args.users, args.think)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""build_application(): the one place that wires the bot — handlers, defaults, start-up.
+
+Handler order matters: features first, then ``fallback`` (which catches whatever no feature
+claimed), each in its own group-0 slot in the order below.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.commands import commands_for
+from bot.config import Settings
+from bot.context import BotData, CxContext, Deps
+from bot.features import errors, fallback, lessons, membership, progress, quiz, start
+from bot.i18n import LANGUAGES, translator
+from bot.updates import PerChatUpdateProcessor
+from content.check import check
+from content.model import Catalog
+from storage.base import Storage
+from storage.sqlite import SQLiteStorage
+
+log = logging.getLogger(__name__)
+
+FEATURES = (start, lessons, quiz, progress, membership, fallback, errors)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
+
+
+class ContentError(Exception):
+    """The lesson files are invalid; the message lists every problem, one per line."""
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Load and check the content; refuse to continue on any problem."""
+    result, problems = check(root)
+    if problems:
+        lines = "\n".join(str(p) for p in problems)
+        raise ContentError(f"content is invalid ({len(problems)} problem(s)):\n{lines}")
+    return result.catalog
+
+
+def open_storage(settings: Settings) -> Storage:
+    return SQLiteStorage(settings.database)
+
+
+def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Application:
+    """The PTB Application with every handler registered; storage is opened in post_init."""
+    settings = deps.settings
+    if not settings.token:
+        raise ValueError("a bot token is needed to build the application")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.bot_api_url}/bot")
+        .base_file_url(f"{settings.bot_api_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=CxContext, bot_data=BotData))
+        .concurrent_updates(PerChatUpdateProcessor(256))
+        .connection_pool_size(64)
+        .read_timeout(request_timeout)
+        .write_timeout(request_timeout)
+        .connect_timeout(request_timeout)
+        .pool_timeout(request_timeout)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.rate_limit > 0:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=1)
+        )
+    app = builder.build()
+    app.bot_data.deps = deps
+    for feature in FEATURES:
+        feature.register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    deps: Deps = app.bot_data.deps
+    await deps.storage.open()
+    await set_command_menus(app)
+
+
+async def set_command_menus(app: Application) -> None:
+    """The command menu in each language (Telegram picks by the client's language)."""
+    try:
+        await app.bot.set_my_commands(commands_for(translator("en")))
+        for lang in LANGUAGES:
+            await app.bot.set_my_commands(commands_for(translator(lang)), language_code=lang)
+    except TelegramError as exc:  # cosmetic: never stop the bot for it
+        log.warning("could not set the command menus: %s", exc)
+
+
+async def _post_shutdown(app: Application) -> None:
+    deps: Deps = app.bot_data.deps
+    await deps.storage.close()
+
+
+@asynccontextmanager
+async def running(app: Application, *, poll_timeout: int = 10) -> AsyncIterator[Application]:
+    """Run the application inside an existing event loop (sandbox, tests, benchmarks).
+
+    ``run_polling`` owns the loop and calls ``post_init``/``post_shutdown`` itself; this is
+    the same life cycle for callers that already have a loop.
+    """
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout, poll_interval=0
+        )
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)

@@ -1,0 +1,18 @@
+"""The command menu (``setMyCommands``), per language."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+
+from bot.i18n import Translator
+
+
+def commands_for(t: Translator) -> list[BotCommand]:
+    """The learner's commands with descriptions in ``t``'s language."""
+    return [
+        BotCommand("lessons", t._("Series and lessons")),
+        BotCommand("progress", t._("Your progress")),
+        BotCommand("language", t._("Change the language")),
+        BotCommand("help", t._("What I can do")),
+        BotCommand("start", t._("Start over")),
+    ]

@@ -1,0 +1,123 @@
+"""Configuration from environment variables (and an optional ``.env``), validated at start-up.
+
+Every variable starts with ``CXCOACH_``. A bad value stops the bot with one line naming
+the variable, e.g. ``configuration error: CXCOACH_ADMIN_IDS: not a Telegram user id: 'bob'``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.i18n import LANGUAGES
+
+ENV_PREFIX = "CXCOACH_"
+TELEGRAM_API_URL = "https://api.telegram.org"
+TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; the message is one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    bot_token: SecretStr | None = Field(
+        default=None, description="token from @BotFather; without it `run` starts the sandbox"
+    )
+    database: Path = Field(default=Path("data/cxcoach.sqlite3"), description="SQLite file")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="comma-separated Telegram user ids of admins"
+    )
+    default_language: str = Field(default="en", description="language when Telegram gives none")
+    bot_api_url: str = Field(
+        default=TELEGRAM_API_URL,
+        description="Bot API server: Telegram's, a self-hosted one, or the local stand-in",
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    rate_limit: float = Field(
+        default=30.0,
+        ge=0,
+        description="overall outgoing messages per second (0 disables the limiter)",
+    )
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value).strip()
+        if not TOKEN_RE.match(text):
+            # never echo the value: it may be a real token with a typo
+            raise ValueError("does not look like a bot token (digits:letters from @BotFather)")
+        return text
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = set()
+            for part in value.replace(";", ",").split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not part.isdigit():
+                    raise ValueError(f"not a Telegram user id: {part!r}")
+                ids.add(int(part))
+            return frozenset(ids)
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        if value.endswith("/bot"):
+            value = value[: -len("/bot")]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one readable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"configuration error: {name}: {message}") from None

@@ -1,0 +1,64 @@
+"""The typed context every handler receives: ``context.storage``, ``context.catalog``, ...
+
+PTB builds one context per update from :class:`CxContext` (registered through
+``ContextTypes``), so handlers reach their dependencies typed instead of fishing them out of
+an untyped ``bot_data`` dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from content.model import Catalog
+from storage.base import Storage
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """What handlers and jobs depend on; built once in :func:`bot.app.build_application`."""
+
+    settings: Settings
+    storage: Storage
+    catalog: Catalog
+    clock: Callable[[], datetime] = utc_now
+
+
+class BotData:
+    """Application-wide data: only the dependencies (PTB creates it with no arguments)."""
+
+    deps: Deps
+
+
+class CxContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    """CallbackContext with typed access to our dependencies."""
+
+    @property
+    def deps(self) -> Deps:
+        return self.bot_data.deps
+
+    @property
+    def storage(self) -> Storage:
+        return self.bot_data.deps.storage
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.bot_data.deps.catalog
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.deps.settings
+
+    def now(self) -> datetime:
+        return self.bot_data.deps.clock()
+
+
+CxApplication = Application[ExtBot, CxContext, dict, dict, BotData, object]

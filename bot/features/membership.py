@@ -1,0 +1,23 @@
+"""Keeps the ``blocked`` flag true: Telegram tells us when a learner blocks or unblocks."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+from telegram.ext import Application, ChatMemberHandler
+
+from bot.context import CxContext
+
+GONE = {ChatMember.BANNED, ChatMember.LEFT}
+
+
+async def my_chat_member(update: Update, context: CxContext) -> None:
+    """In a private chat, 'kicked' means the learner blocked the bot; 'member', unblocked."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    blocked = change.new_chat_member.status in GONE
+    await context.storage.set_blocked(change.chat.id, blocked, context.now())
+
+
+def register(app: Application) -> None:
+    app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

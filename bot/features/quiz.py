@@ -1,0 +1,94 @@
+"""Quizzes: one question at a time on buttons, judged at once, with a final score."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot import callbacks as cb
+from bot.context import CxContext
+from bot.features.common import answer_query, learner, show
+from bot.render import screens
+from bot.services import journey, quiz
+
+
+async def start_quiz_button(update: Update, context: CxContext) -> None:
+    """Begin (or retake) a lesson's quiz with its first question."""
+    data = cb.parse(update.callback_query.data)
+    me = await learner(update, context)
+    if me is None or not isinstance(data, cb.StartQuiz):
+        await answer_query(update)
+        return
+    started = await quiz.start_quiz(
+        context.storage, context.catalog, me.user.id, me.lang, data.lesson_id, context.now()
+    )
+    if started is None:
+        await answer_query(update, me.t._("This lesson is no longer available."))
+        await show(update, context, screens.stale_button_screen(me.t))
+        return
+    await answer_query(update)
+    await show(update, context, screens.question_screen(me.t, started.lesson, started.attempt, 0))
+
+
+async def answer_button(update: Update, context: CxContext) -> None:
+    """Judge an answer: mark it in the question's message, then the next question or score."""
+    data = cb.parse(update.callback_query.data)
+    me = await learner(update, context)
+    if me is None or not isinstance(data, cb.Answer):
+        await answer_query(update)
+        return
+    t = me.t
+    outcome = await quiz.answer(
+        context.storage,
+        context.catalog,
+        me.user.id,
+        me.lang,
+        data.attempt_id,
+        data.question,
+        data.option,
+        context.now(),
+    )
+    if outcome.verdict is quiz.Verdict.INVALID:
+        await answer_query(update, t._("That button is out of date."))
+        return
+    if outcome.verdict is quiz.Verdict.STALE:
+        await answer_query(update, t._("You have already answered this question."))
+        return
+    if outcome.verdict is quiz.Verdict.CHANGED:
+        await answer_query(update, t._("This quiz has changed since; please start it again."))
+        await show(update, context, screens.stale_button_screen(t))
+        return
+    assert outcome.lesson and outcome.question and outcome.attempt and outcome.series
+    await answer_query(update, t._("✅ Right!") if outcome.correct else t._("❌ Not quite."))
+    judged = screens.judged_screen(
+        t, outcome.lesson, outcome.question_index, outcome.question, outcome.chosen, outcome.correct
+    )
+    await show(update, context, judged, edit=True)
+    if outcome.next_question is not None:
+        await show(
+            update,
+            context,
+            screens.question_screen(t, outcome.lesson, outcome.attempt, outcome.next_question),
+        )
+        return
+    completed = await context.storage.completed_lessons(me.user.id)
+    series_finished = journey.is_last_lesson(outcome.series, outcome.lesson.id) and all(
+        lesson.id in completed for lesson in outcome.series.lessons
+    )
+    await show(
+        update,
+        context,
+        screens.result_screen(
+            t,
+            outcome.series,
+            outcome.lesson,
+            outcome.attempt,
+            journey.next_lesson(outcome.series, outcome.lesson.id),
+            series_finished,
+        ),
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(start_quiz_button, pattern=r"^qs:"))
+    app.add_handler(CallbackQueryHandler(answer_button, pattern=r"^qa:"))

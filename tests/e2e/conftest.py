@@ -1,0 +1,88 @@
+"""End-to-end harness: the real PTB Application against the Bot API stand-in on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+from bot.app import build_application, load_catalog, running
+from bot.config import Settings
+from bot.context import Deps
+from bot.standin import BotAPIStandIn
+from bot.standin.users import SimUser
+from content.model import Catalog
+from storage.sqlite import SQLiteStorage
+
+TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+_CATALOG: Catalog | None = None
+
+
+def shipped_catalog() -> Catalog:
+    """The lessons we ship, loaded and checked once per test session."""
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = load_catalog()
+    return _CATALOG
+
+
+class Harness:
+    """A stand-in plus our bot on one SQLite file; the bot can be restarted on that file."""
+
+    def __init__(
+        self,
+        standin: BotAPIStandIn,
+        db_path: Path,
+        catalog: Catalog | None = None,
+        **settings: object,
+    ) -> None:
+        self.standin = standin
+        self.db_path = db_path
+        self.catalog = catalog or shipped_catalog()
+        self.settings = Settings(
+            bot_token=TOKEN,
+            database=db_path,
+            bot_api_url=standin.url,
+            rate_limit=0,
+            **settings,  # type: ignore[arg-type]
+        )
+        self.storage: SQLiteStorage | None = None
+        self._ctx = None
+
+    async def start(self) -> None:
+        self.storage = SQLiteStorage(self.db_path)
+        deps = Deps(settings=self.settings, storage=self.storage, catalog=self.catalog)
+        self.app = build_application(deps, request_timeout=5.0)
+        self._ctx = running(self.app, poll_timeout=1)
+        await self._ctx.__aenter__()
+
+    async def stop(self) -> None:
+        if self._ctx is not None:
+            ctx, self._ctx = self._ctx, None
+            await ctx.__aexit__(None, None, None)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    def user(
+        self, user_id: int = 1001, first_name: str = "Olena", language: str | None = "en"
+    ) -> SimUser:
+        return self.standin.user(user_id, first_name, language_code=language)
+
+
+@pytest_asyncio.fixture
+async def standin() -> AsyncIterator[BotAPIStandIn]:
+    async with BotAPIStandIn(token=TOKEN, bot_username="cxcoach_test_bot") as server:
+        yield server
+
+
+@pytest_asyncio.fixture
+async def harness(standin: BotAPIStandIn, tmp_path: Path) -> AsyncIterator[Harness]:
+    h = Harness(standin, tmp_path / "cx.sqlite3")
+    await h.start()
+    try:
+        yield h
+    finally:
+        await h.stop()

@@ -1,0 +1,105 @@
+"""Configuration: defaults, parsing, and one clear line naming a bad variable."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.logs import REDACTED, setup_logging
+
+TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in list(__import__("os").environ):
+        if name.startswith("CXCOACH_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults():
+    settings = load_settings()
+    assert settings.token is None
+    assert str(settings.database) == "data/cxcoach.sqlite3"
+    assert settings.bot_api_url == "https://api.telegram.org"
+    assert settings.default_language == "en" and settings.admin_ids == frozenset()
+
+
+def test_values_from_environment_and_dotenv(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("CXCOACH_DEFAULT_LANGUAGE=uk\n")
+    monkeypatch.setenv("CXCOACH_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CXCOACH_ADMIN_IDS", "111, 222;333")
+    monkeypatch.setenv("CXCOACH_BOT_API_URL", "http://127.0.0.1:8081/bot/")
+    settings = load_settings()
+    assert settings.token == TOKEN and TOKEN not in repr(settings)
+    assert settings.admin_ids == {111, 222, 333} and settings.is_admin(222)
+    assert not settings.is_admin(444) and not settings.is_admin(None)
+    assert settings.default_language == "uk"
+    assert settings.bot_api_url == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        (
+            "CXCOACH_ADMIN_IDS",
+            "12,bob",
+            "configuration error: CXCOACH_ADMIN_IDS: not a Telegram user id: 'bob'",
+        ),
+        (
+            "CXCOACH_DEFAULT_LANGUAGE",
+            "de",
+            "configuration error: CXCOACH_DEFAULT_LANGUAGE: must be one of en, ru, uk",
+        ),
+        (
+            "CXCOACH_BOT_API_URL",
+            "ftp://x",
+            "configuration error: CXCOACH_BOT_API_URL: must be an http(s) URL",
+        ),
+        ("CXCOACH_RATE_LIMIT", "-1", "configuration error: CXCOACH_RATE_LIMIT:"),
+    ],
+)
+def test_bad_values_name_the_variable(monkeypatch, name, value, expected):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value).startswith(expected)
+    assert "\n" not in str(err.value)
+
+
+def test_bad_token_is_not_echoed(monkeypatch):
+    monkeypatch.setenv("CXCOACH_BOT_TOKEN", "123:short-secret")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "CXCOACH_BOT_TOKEN" in str(err.value) and "short-secret" not in str(err.value)
+
+
+def test_token_is_redacted_from_every_log_record():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        _log_with_token()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    err = stream.getvalue()
+    assert TOKEN not in err and "987654321:ZZZ" not in err
+    assert err.count(REDACTED) >= 3
+    assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def _log_with_token() -> None:
+    setup_logging("DEBUG", TOKEN)
+    log = logging.getLogger("test.redaction")
+    log.info("POST https://api.telegram.org/bot%s/getMe", TOKEN)
+    log.warning(
+        "other token https://api.telegram.org/bot987654321:ZZZfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0/x"
+    )
+    try:
+        raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        log.exception("boom")

@@ -1,0 +1,85 @@
+"""Interface text: every string translated in ru and uk, real plural rules, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import LANGUAGES, Safe, translator
+
+BOT = Path(__file__).resolve().parents[2] / "bot"
+KEYWORDS = {"_": None, "n_": (1, 2)}
+
+
+def used_messages() -> set[str | tuple[str, str]]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(BOT), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else tuple(message[:2]))
+    return found
+
+
+def test_every_string_in_the_code_is_translated():
+    used = used_messages()
+    assert len(used) > 40
+    for lang in ("ru", "uk"):
+        with open(BOT / "locales" / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        translated = {}
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            strings = [message.string] if isinstance(message.string, str) else message.string
+            if all(s.strip() for s in strings):
+                translated[key] = strings
+        missing = sorted(map(str, used - translated.keys()))
+        assert not missing, f"{lang}: untranslated: {missing}"
+        for key, strings in translated.items():
+            if isinstance(key, tuple):
+                assert len(strings) == 3, f"{lang}: {key} needs three plural forms"
+                for s in strings:  # placeholders survive translation
+                    assert set(_placeholders(key[1])) <= set(_placeholders(s)) | {"{n}"}
+
+
+def _placeholders(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\{[a-z_]+\}", text)
+
+
+def test_plural_forms_follow_each_language():
+    forms = {
+        lang: [
+            translator(lang).n_("{done} of {n} lesson", "{done} of {n} lessons", n, done=0)
+            for n in (1, 2, 5, 11, 21, 22)
+        ]
+        for lang in LANGUAGES
+    }
+    assert forms["en"][:3] == ["0 of 1 lesson", "0 of 2 lessons", "0 of 5 lessons"]
+    assert [f.split(",")[0] for f in forms["ru"]] == [
+        "1 урок",
+        "2 урока",
+        "5 уроков",
+        "11 уроков",
+        "21 урок",
+        "22 урока",
+    ]
+    assert [f.split(",")[0] for f in forms["uk"]] == [
+        "1 урок",
+        "2 уроки",
+        "5 уроків",
+        "11 уроків",
+        "21 урок",
+        "22 уроки",
+    ]
+
+
+def test_placeholders_are_escaped_unless_safe():
+    t = translator("uk")
+    assert "&lt;script&gt;" in t._("Hi, {name}! I am CX Coach.", name="<script>")
+    assert "<b>x</b>" in t._("Hi, {name}! I am CX Coach.", name=Safe("<b>x</b>"))
+    assert translator("de").lang == "en"

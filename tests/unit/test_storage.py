@@ -1,0 +1,189 @@
+"""Storage on real SQLite files: users, progress, quiz attempts, concurrency, crash safety."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.base import AnswerStatus
+from storage.sqlite import SQLiteStorage, migrations
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path):
+    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
+    await storage.open()
+    yield storage
+    await storage.close()
+
+
+async def test_migrations_apply_once_and_set_wal(tmp_path):
+    path = tmp_path / "cx.sqlite3"
+    storage = SQLiteStorage(path)
+    await storage.open()
+    assert await storage.schema_version() == len(migrations())
+    await storage.close()
+    # Opening again applies nothing new and keeps data.
+    again = SQLiteStorage(path)
+    await again.open()
+    assert await again.schema_version() == len(migrations())
+    await again.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_touch_user_creates_then_refreshes(db):
+    user, created = await db.touch_user(42, "Olena", "uk", T0)
+    assert created and user.language is None and user.tg_language == "uk"
+    assert user.first_seen == T0 and not user.blocked
+    later = T0 + timedelta(hours=3)
+    user, created = await db.touch_user(42, "Olena K", None, later)
+    assert not created
+    assert user.first_seen == T0 and user.last_seen == later
+    assert user.first_name == "Olena K" and user.tg_language == "uk"  # kept when None given
+
+
+async def test_language_and_blocked_flag(db):
+    await db.touch_user(7, "Ivan", "ru", T0)
+    await db.set_language(7, "en")
+    await db.set_blocked(7, True, T0)
+    user = await db.get_user(7)
+    assert user.language == "en" and user.blocked
+    # Coming back (any update) clears the flag, progress untouched.
+    user, _ = await db.touch_user(7, "Ivan", "ru", T0 + timedelta(days=1))
+    assert not user.blocked and user.language == "en"
+    assert await db.get_user(999) is None
+
+
+async def test_quiz_attempt_records_every_answer_and_completes_lesson(db):
+    await db.touch_user(1, "A", "en", T0)
+    attempt = await db.start_attempt(1, "silos", 3, T0)
+    assert attempt.current == 0 and not attempt.finished
+    r1 = await db.record_answer(attempt.id, 1, 0, 2, True, T0)
+    assert r1.status is AnswerStatus.RECORDED and r1.attempt.current == 1
+    assert await db.completed_lessons(1) == set()
+    await db.record_answer(attempt.id, 1, 1, 0, False, T0)
+    r3 = await db.record_answer(attempt.id, 1, 2, 1, True, T0 + timedelta(seconds=30))
+    assert r3.attempt.finished and r3.attempt.correct == 2
+    assert await db.completed_lessons(1) == {"silos"}
+    stats = (await db.lesson_stats(1))["silos"]
+    assert (stats.answers, stats.correct_answers, stats.best_score) == (3, 2, 2)
+    assert stats.completed and stats.opened
+
+
+async def test_double_press_and_foreign_attempt_change_nothing(db):
+    await db.touch_user(1, "A", "en", T0)
+    await db.touch_user(2, "B", "en", T0)
+    attempt = await db.start_attempt(1, "silos", 2, T0)
+    first = await db.record_answer(attempt.id, 1, 0, 1, True, T0)
+    again = await db.record_answer(attempt.id, 1, 0, 0, False, T0)
+    assert first.status is AnswerStatus.RECORDED
+    assert again.status is AnswerStatus.STALE
+    forged = await db.record_answer(attempt.id, 2, 1, 0, True, T0)
+    assert forged.status is AnswerStatus.NOT_FOUND
+    stats = (await db.lesson_stats(1))["silos"]
+    assert stats.answers == 1 and stats.correct_answers == 1
+    assert "silos" not in await db.lesson_stats(2)
+
+
+async def test_retake_abandons_the_open_attempt_and_keeps_history(db):
+    await db.touch_user(1, "A", "en", T0)
+    old = await db.start_attempt(1, "silos", 2, T0)
+    await db.record_answer(old.id, 1, 0, 0, False, T0)
+    new = await db.start_attempt(1, "silos", 2, T0)
+    assert (await db.record_answer(old.id, 1, 1, 0, True, T0)).status is AnswerStatus.STALE
+    await db.record_answer(new.id, 1, 0, 0, True, T0)
+    await db.record_answer(new.id, 1, 1, 0, True, T0)
+    stats = (await db.lesson_stats(1))["silos"]
+    assert stats.answers == 3 and stats.correct_answers == 2 and stats.best_score == 2
+
+
+async def test_concurrent_answers_from_many_users_never_lock(db):
+    users = range(1, 81)
+    for u in users:
+        await db.touch_user(u, f"U{u}", "en", T0)
+    attempts = {u: await db.start_attempt(u, "silos", 3, T0) for u in users}
+
+    async def walk(u: int) -> None:
+        for q in range(3):
+            # every user double-presses every answer, concurrently with everyone else
+            results = await asyncio.gather(
+                db.record_answer(attempts[u].id, u, q, 0, q != 1, T0),
+                db.record_answer(attempts[u].id, u, q, 0, q != 1, T0),
+            )
+            assert sorted(r.status.value for r in results) == ["recorded", "stale"]
+
+    await asyncio.gather(*(walk(u) for u in users))
+    for u in users:
+        stats = (await db.lesson_stats(u))["silos"]
+        assert (stats.answers, stats.correct_answers, stats.completed) == (3, 2, True)
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(db):
+    await db.touch_user(1, "A", "en", T0)
+    attempt = await db.start_attempt(1, "silos", 1, T0)
+    with pytest.raises(RuntimeError):
+        async with db._tx() as conn:
+            await conn.execute(
+                "INSERT INTO quiz_answers (attempt_id, question, user_id, lesson_id, chosen, "
+                "correct, answered_at) VALUES (?, 0, 1, 'silos', 0, 1, 'x')",
+                (attempt.id,),
+            )
+            raise RuntimeError("crash between two statements")
+    assert "silos" not in await db.lesson_stats(1)
+    # and the storage still works afterwards
+    result = await db.record_answer(attempt.id, 1, 0, 0, True, T0)
+    assert result.status is AnswerStatus.RECORDED
+
+
+async def test_progress_survives_reopening_the_file(tmp_path):
+    path = tmp_path / "cx.sqlite3"
+    first = SQLiteStorage(path)
+    await first.open()
+    await first.touch_user(5, "E", "ru", T0)
+    await first.set_language(5, "ru")
+    attempt = await first.start_attempt(5, "culture", 1, T0)
+    await first.record_answer(attempt.id, 5, 0, 1, True, T0)
+    await first.close()
+    second = SQLiteStorage(path)
+    await second.open()
+    assert await second.completed_lessons(5) == {"culture"}
+    assert (await second.get_user(5)).language == "ru"
+    await second.close()
+
+
+async def test_naive_datetimes_are_refused(db):
+    with pytest.raises(ValueError):
+        await db.touch_user(1, "A", "en", datetime(2026, 1, 1))
+
+
+async def test_two_connections_on_one_file_never_report_locked(tmp_path):
+    """Like the bot and a CLI tool at once: separate connections wait, they do not fail."""
+    path = tmp_path / "cx.sqlite3"
+    first, second = SQLiteStorage(path), SQLiteStorage(path)
+    await first.open()
+    await second.open()
+    try:
+
+        async def learner(storage: SQLiteStorage, user_id: int) -> None:
+            await storage.touch_user(user_id, "U", "en", T0)
+            attempt = await storage.start_attempt(user_id, "silos", 2, T0)
+            for q in range(2):
+                await storage.record_answer(attempt.id, user_id, q, 0, True, T0)
+            await storage.mark_opened(user_id, "culture", T0)
+
+        await asyncio.gather(
+            *(learner(first, u) for u in range(1, 61)),
+            *(learner(second, u) for u in range(61, 121)),
+        )
+        for u in (1, 60, 61, 120):
+            assert await first.completed_lessons(u) == {"silos"}
+            assert await second.completed_lessons(u) == {"silos"}
+    finally:
+        await first.close()
+        await second.close()
