@@ -27,7 +27,7 @@ def main() -> None:
         .base_url(f"{url}/bot")
         .base_file_url(f"{url}/file/bot")
         .concurrent_updates(256)
-        .connection_pool_size(64)
+        .connection_pool_size(8)
         .build()
     )
     app.add_handler(MessageHandler(filters.TEXT, echo))

@@ -68,7 +68,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         )
         .context_types(ContextTypes(context=CxContext, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(256))
-        .connection_pool_size(64)
+        .connection_pool_size(8)
         .read_timeout(request_timeout)
         .write_timeout(request_timeout)
         .connect_timeout(request_timeout)

@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,6 +170,7 @@ class BotAPIStandIn:
         self.record_calls = record_calls
         self.faults = FaultInjector()
         self.calls: list[CallRecord] = []
+        self.call_counts: Counter[str] = Counter()  # every call by method, even unrecorded
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.polls: dict[str, PollState] = {}
@@ -471,6 +472,7 @@ class BotAPIStandIn:
             description = "Unauthorized" if status == 401 else "Not Found"
             return _json_response(ApiError(status, description).to_json(), status)
         arrival = next(self._arrivals)
+        self.call_counts[method.lower()] += 1
         record = CallRecord(method, {}, time.perf_counter())
         if self.record_calls:
             self.calls.append(record)

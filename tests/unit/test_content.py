@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,21 @@ def test_shipped_content_is_valid():
 def test_seeds_are_read():
     index = SourceIndex.from_folder(SEEDS)
     assert len({source for source in index.runs.values()}) == 4
+
+
+def test_readme_maps_every_shipped_lesson_to_its_article():
+    """content/README.md's table names each lesson once, with its series and article."""
+    result, _ = check(DATA_DIR)
+    sources = result.catalog.sources
+    shipped = {
+        lesson.id: (series.id, sources[lesson.source].seed)
+        for series in result.catalog.series_list("en")
+        for lesson in series.lessons
+    }
+    readme = (DATA_DIR.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\|[^|]*\((\d{3})[^|]*\|[^|]*\| ([a-z0-9-]+) \| `([a-z0-9-]+)` \|$", readme, re.M
+    )
+    mapped = {lesson_id: (series_id, seed) for seed, series_id, lesson_id in rows}
+    assert len(rows) == len(mapped), "a lesson appears twice in the table"
+    assert mapped == shipped
