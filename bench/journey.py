@@ -35,6 +35,7 @@ from pathlib import Path
 from bot.app import load_catalog
 from bot.standin import BotAPIStandIn
 from bot.standin.users import SimUser
+from bot.transport import HTTP_CLIENTS
 from content.model import Catalog
 
 ROOT = str(Path(__file__).resolve().parents[1])
@@ -48,6 +49,16 @@ class Run:
     updates: int = 0
     elapsed: float = 0.0
     errors: int = 0
+    cpu_seconds: float = 0.0  # the bot process's user + system CPU time while driven
+    api_calls: int = 0  # Bot API calls the bot made while driven, getUpdates excluded
+
+    @property
+    def cpu_ms_per_update(self) -> float:
+        return 1000 * self.cpu_seconds / self.updates if self.updates else float("nan")
+
+    @property
+    def calls_per_update(self) -> float:
+        return self.api_calls / self.updates if self.updates else float("nan")
 
     @property
     def rate(self) -> float:
@@ -131,7 +142,9 @@ async def _drive(run: Run, users: list[SimUser], walk: Callable[[SimUser], Await
 
 
 @contextlib.asynccontextmanager
-async def bot_process(module: str, args: list[str], standin: BotAPIStandIn) -> AsyncIterator[None]:
+async def bot_process(
+    module: str, args: list[str], standin: BotAPIStandIn, http_client: str
+) -> AsyncIterator[int]:
     """Run a bot as a child process against the stand-in; stop it with SIGINT afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
@@ -141,6 +154,7 @@ async def bot_process(module: str, args: list[str], standin: BotAPIStandIn) -> A
             CXCOACH_DATABASE=str(Path(tmp) / "bench.sqlite3"),
             CXCOACH_RATE_LIMIT="0",
             CXCOACH_LOG_LEVEL="WARNING",
+            CXCOACH_HTTP_CLIENT=http_client,
             PYTHONPATH=ROOT,
         )
         process = await asyncio.create_subprocess_exec(
@@ -150,13 +164,26 @@ async def bot_process(module: str, args: list[str], standin: BotAPIStandIn) -> A
             probe = standin.user(1, "Probe", language_code="en")
             await probe.send("/start")
             await probe.next_event(timeout=60.0, kinds=("message",))
-            yield
+            yield process.pid
         finally:
             process.send_signal(2)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), 20)
             if process.returncode is None:
                 process.kill()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def api_calls(standin: BotAPIStandIn) -> int:
+    return sum(n for method, n in standin.call_counts.items() if method != "getupdates")
 
 
 async def _think(think: float) -> None:
@@ -171,13 +198,23 @@ async def measure(
     walk: Callable[[Run, SimUser, float], Awaitable[None]],
     n_users: int,
     think: float,
+    rounds: int,
+    http_client: str,
 ) -> Run:
-    run = Run(name)
+    run = Run(f"{name} [{http_client}]")
     async with BotAPIStandIn(token=TOKEN, record_calls=False) as standin:
-        async with bot_process(module, args, standin):
+        async with bot_process(module, args, standin, http_client) as pid:
             base = 100_000 if think else 10_000
             users = [standin.user(base + i, f"U{i}", language_code="en") for i in range(n_users)]
-            await _drive(run, users, lambda u: walk(run, u, think))
+
+            async def walk_rounds(user: SimUser) -> None:
+                for _ in range(rounds):
+                    await walk(run, user, think)
+
+            cpu_before, calls_before = cpu_seconds(pid), api_calls(standin)
+            await _drive(run, users, walk_rounds)
+            run.cpu_seconds = cpu_seconds(pid) - cpu_before
+            run.api_calls = api_calls(standin) - calls_before
     return run
 
 
@@ -185,13 +222,14 @@ def report(runs: list[Run], n_users: int, think: float) -> str:
     lines = [
         f"{n_users} users; saturation = closed loop, steady = ~{think:g} s think time per step;"
         " latency = update queued -> bot's last reply",
-        f"{'bot / phase':<30}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}"
-        f"{'p99 ms':>9}{'errors':>8}",
+        f"{'bot / phase':<40}{'updates':>9}{'seconds':>9}{'updates/s':>11}{'p50 ms':>9}"
+        f"{'p99 ms':>9}{'CPU ms/upd':>12}{'calls/upd':>11}{'errors':>8}",
     ]
     for r in runs:
         lines.append(
-            f"{r.name:<30}{r.updates:>9}{r.elapsed:>9.2f}{r.rate:>11.1f}"
-            f"{r.percentile(0.5):>9.1f}{r.percentile(0.99):>9.1f}{r.errors:>8}"
+            f"{r.name:<40}{r.updates:>9}{r.elapsed:>9.2f}{r.rate:>11.1f}"
+            f"{r.percentile(0.5):>9.1f}{r.percentile(0.99):>9.1f}"
+            f"{r.cpu_ms_per_update:>12.2f}{r.calls_per_update:>11.2f}{r.errors:>8}"
         )
     ours, echo, ours_steady, echo_steady = runs
     if echo.rate:
@@ -204,15 +242,18 @@ def report(runs: list[Run], n_users: int, think: float) -> str:
     return "\n".join(lines)
 
 
-async def main_async(n_users: int, think: float) -> str:
+async def main_async(
+    n_users: int, think: float, rounds: int, ours_http: str, echo_http: str
+) -> str:
     catalog = load_catalog()
     steps = journey_length(catalog)
-    ours_walk, echo = journey_walk(catalog), echo_walk(steps)
+    ours, echo = journey_walk(catalog), echo_walk(steps)
+    bot, echo_bot = ("bot", ["run"]), ("bench.echo_bot", [])
     runs = [
-        await measure("CX Coach, saturation", "bot", ["run"], ours_walk, n_users, 0.0),
-        await measure("echo bot, saturation", "bench.echo_bot", [], echo, n_users, 0.0),
-        await measure("CX Coach, steady load", "bot", ["run"], ours_walk, n_users, think),
-        await measure("echo bot, steady load", "bench.echo_bot", [], echo, n_users, think),
+        await measure("CX Coach, saturation", *bot, ours, n_users, 0.0, rounds, ours_http),
+        await measure("echo bot, saturation", *echo_bot, echo, n_users, 0.0, rounds, echo_http),
+        await measure("CX Coach, steady load", *bot, ours, n_users, think, 1, ours_http),
+        await measure("echo bot, steady load", *echo_bot, echo, n_users, think, 1, echo_http),
     ]
     return report(runs, n_users, think)
 
@@ -221,9 +262,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=200, help="simulated users at once")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between steps")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="journeys each user walks in the saturation phase"
+    )
+    parser.add_argument(
+        "--http", choices=HTTP_CLIENTS, default="aiohttp", help="CX Coach's HTTP client"
+    )
+    parser.add_argument(
+        "--echo-http",
+        choices=HTTP_CLIENTS,
+        default="httpx",
+        help="the echo bot's HTTP client (httpx = PTB's default: the framework's floor)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    print(asyncio.run(main_async(args.users, args.think)))
+    report = main_async(args.users, args.think, args.rounds, args.http, args.echo_http)
+    print(asyncio.run(report))
 
 
 if __name__ == "__main__":

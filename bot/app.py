@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.context import BotData, CxContext, Deps
 from bot.features import errors, fallback, lessons, membership, progress, quiz, start
 from bot.i18n import LANGUAGES, translator
+from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
 from content.check import check
 from content.model import Catalog
@@ -55,6 +56,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     settings = deps.settings
     if not settings.token:
         raise ValueError("a bot token is needed to build the application")
+    client = settings.http_client
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -68,11 +70,10 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         )
         .context_types(ContextTypes(context=CxContext, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(256))
-        .connection_pool_size(8)
-        .read_timeout(request_timeout)
-        .write_timeout(request_timeout)
-        .connect_timeout(request_timeout)
-        .pool_timeout(request_timeout)
+        .request(make_request(client, pool_size=8, timeout=request_timeout, for_updates=False))
+        .get_updates_request(
+            make_request(client, pool_size=1, timeout=request_timeout, for_updates=True)
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

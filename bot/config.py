@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default=30.0,
         ge=0,
         description="overall outgoing messages per second (0 disables the limiter)",
+    )
+    http_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",
     )
 
     @field_validator("bot_token", mode="before")
