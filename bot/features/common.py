@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
+from bot import callbacks as cb
 from bot.context import CxContext
 from bot.i18n import Translator, translator
+from bot.render import screens
 from bot.render.screens import Screen
 from bot.services import journey
 from storage.base import User
@@ -64,3 +68,40 @@ async def answer_query(update: Update, text: str | None = None) -> None:
         await query.answer(text)
     except (BadRequest, Forbidden) as exc:  # the query expired: nothing left to do
         log.debug("callback answer failed: %s", exc.message)
+
+
+Data = TypeVar("Data")
+
+
+async def pressed(
+    update: Update, context: CxContext, kind: type[Data]
+) -> tuple[Learner, Data] | None:
+    """The learner and the parsed data of a pressed button; None (spinner stopped) if the data
+    is not of the expected kind (forged or malformed) or there is no user."""
+    data = cb.parse(update.callback_query.data)
+    me = await learner(update, context)
+    if me is None or not isinstance(data, kind):
+        await answer_query(update)
+        return None
+    return me, data
+
+
+async def gone(update: Update, context: CxContext, me: Learner, toast: str) -> None:
+    """A button's target no longer exists: say so in a toast and offer the menu."""
+    await answer_query(update, toast)
+    await show(update, context, screens.stale_button_screen(me.t))
+
+
+def screen_handler(
+    make: Callable[[Translator], screens.Screen],
+) -> Callable[[Update, CxContext], Awaitable[None]]:
+    """A handler that only shows one screen in the learner's language (help, menu, ...)."""
+
+    async def handler(update: Update, context: CxContext) -> None:
+        me = await learner(update, context)
+        if me is not None:
+            await show(update, context, make(me.t))
+
+    handler.__doc__ = make.__doc__
+    handler.__name__ = handler.__qualname__ = make.__name__.replace("_screen", "")
+    return handler

@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import CxContext
-from bot.features.common import answer_query, learner, show
+from bot.features.common import answer_query, learner, screen_handler, show
 from bot.i18n import translator
 from bot.render import screens
 
@@ -15,18 +15,8 @@ PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 GROUP_COMMAND = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND
 
 
-async def unknown_text(update: Update, context: CxContext) -> None:
-    """Free text or an unknown command: a short hint and the menu."""
-    me = await learner(update, context)
-    if me is not None:
-        await show(update, context, screens.unknown_screen(me.t))
-
-
-async def unsupported_message(update: Update, context: CxContext) -> None:
-    """Stickers, photos, voice, ...: say politely what the bot reads."""
-    me = await learner(update, context)
-    if me is not None:
-        await show(update, context, screens.unsupported_screen(me.t))
+unknown_text = screen_handler(screens.unknown_screen)  # free text, unknown commands
+unsupported_message = screen_handler(screens.unsupported_screen)  # stickers, photos, voice...
 
 
 async def group_command(update: Update, context: CxContext) -> None:

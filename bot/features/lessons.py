@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, learner, show
+from bot.features.common import Learner, answer_query, gone, learner, pressed, show
 from bot.render import screens
 from bot.services import journey
 
@@ -29,24 +29,21 @@ async def _series_list(context: CxContext, me: Learner, page: int) -> screens.Sc
 
 async def series_list_button(update: Update, context: CxContext) -> None:
     """A page of the series list, in place."""
-    data = cb.parse(update.callback_query.data)
-    me = await learner(update, context)
+    if (got := await pressed(update, context, cb.SeriesList)) is None:
+        return
+    me, data = got
     await answer_query(update)
-    if me is not None and isinstance(data, cb.SeriesList):
-        await show(update, context, await _series_list(context, me, data.page), edit=True)
+    await show(update, context, await _series_list(context, me, data.page), edit=True)
 
 
 async def series_button(update: Update, context: CxContext) -> None:
     """A series' intro and its lessons (a page of them), in place."""
-    data = cb.parse(update.callback_query.data)
-    me = await learner(update, context)
-    if me is None or not isinstance(data, cb.SeriesPage):
-        await answer_query(update)
+    if (got := await pressed(update, context, cb.SeriesPage)) is None:
         return
+    me, data = got
     series = context.catalog.series(me.lang, data.series_id)
     if series is None:
-        await answer_query(update, me.t._("This series is no longer available."))
-        await show(update, context, screens.stale_button_screen(me.t))
+        await gone(update, context, me, me.t._("This series is no longer available."))
         return
     await answer_query(update)
     completed = await context.storage.completed_lessons(me.user.id)
@@ -57,14 +54,11 @@ async def series_button(update: Update, context: CxContext) -> None:
 
 async def lesson_button(update: Update, context: CxContext) -> None:
     """Open a lesson as a new message (so it stays in the chat to re-read)."""
-    data = cb.parse(update.callback_query.data)
-    me = await learner(update, context)
-    if me is None or not isinstance(data, cb.OpenLesson):
-        await answer_query(update)
+    if (got := await pressed(update, context, cb.OpenLesson)) is None:
         return
+    me, data = got
     if context.catalog.lesson(me.lang, data.lesson_id) is None:
-        await answer_query(update, me.t._("This lesson is no longer available."))
-        await show(update, context, screens.stale_button_screen(me.t))
+        await gone(update, context, me, me.t._("This lesson is no longer available."))
         return
     await answer_query(update)
     await send_lesson(update, context, me, data.lesson_id)

@@ -7,24 +7,21 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import answer_query, learner, show
+from bot.features.common import answer_query, gone, pressed, show
 from bot.render import screens
 from bot.services import journey, quiz
 
 
 async def start_quiz_button(update: Update, context: CxContext) -> None:
     """Begin (or retake) a lesson's quiz with its first question."""
-    data = cb.parse(update.callback_query.data)
-    me = await learner(update, context)
-    if me is None or not isinstance(data, cb.StartQuiz):
-        await answer_query(update)
+    if (got := await pressed(update, context, cb.StartQuiz)) is None:
         return
+    me, data = got
     started = await quiz.start_quiz(
         context.storage, context.catalog, me.user.id, me.lang, data.lesson_id, context.now()
     )
     if started is None:
-        await answer_query(update, me.t._("This lesson is no longer available."))
-        await show(update, context, screens.stale_button_screen(me.t))
+        await gone(update, context, me, me.t._("This lesson is no longer available."))
         return
     await answer_query(update)
     await show(update, context, screens.question_screen(me.t, started.lesson, started.attempt, 0))
@@ -32,11 +29,9 @@ async def start_quiz_button(update: Update, context: CxContext) -> None:
 
 async def answer_button(update: Update, context: CxContext) -> None:
     """Judge an answer: mark it in the question's message, then the next question or score."""
-    data = cb.parse(update.callback_query.data)
-    me = await learner(update, context)
-    if me is None or not isinstance(data, cb.Answer):
-        await answer_query(update)
+    if (got := await pressed(update, context, cb.Answer)) is None:
         return
+    me, data = got
     t = me.t
     outcome = await quiz.answer(
         context.storage,
@@ -55,8 +50,7 @@ async def answer_button(update: Update, context: CxContext) -> None:
         await answer_query(update, t._("You have already answered this question."))
         return
     if outcome.verdict is quiz.Verdict.CHANGED:
-        await answer_query(update, t._("This quiz has changed since; please start it again."))
-        await show(update, context, screens.stale_button_screen(t))
+        await gone(update, context, me, t._("This quiz has changed since; please start it again."))
         return
     assert outcome.lesson and outcome.question and outcome.attempt and outcome.series
     await answer_query(update, t._("✅ Right!") if outcome.correct else t._("❌ Not quite."))

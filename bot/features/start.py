@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot.commands import commands_for
 from bot.context import CxContext
 from bot.features import lessons
-from bot.features.common import answer_query, learner, show
+from bot.features.common import answer_query, learner, pressed, screen_handler, show
 from bot.i18n import translator
 from bot.render import screens
 from bot.services import journey
@@ -37,34 +37,16 @@ async def start(update: Update, context: CxContext) -> None:
         await lessons.open_target(update, context, me, link)
 
 
-async def help_command(update: Update, context: CxContext) -> None:
-    """List what the bot can do."""
-    me = await learner(update, context)
-    if me is not None:
-        await show(update, context, screens.help_screen(me.t))
-
-
-async def language_command(update: Update, context: CxContext) -> None:
-    """Offer the three languages."""
-    me = await learner(update, context)
-    if me is not None:
-        await show(update, context, screens.language_screen(me.t))
-
-
-async def menu_command(update: Update, context: CxContext) -> None:
-    """Show the main menu."""
-    me = await learner(update, context)
-    if me is not None:
-        await show(update, context, screens.menu_screen(me.t))
+help_command = screen_handler(screens.help_screen)  # /help: what the bot can do
+language_command = screen_handler(screens.language_screen)  # /language: the three languages
+menu_command = screen_handler(screens.menu_screen)  # /menu
 
 
 async def choose_language(update: Update, context: CxContext) -> None:
     """Store the chosen language and answer in it from now on (menus included)."""
-    data = cb.parse(update.callback_query.data if update.callback_query else None)
-    me = await learner(update, context)
-    if me is None or not isinstance(data, cb.Language):
-        await answer_query(update)
+    if (got := await pressed(update, context, cb.Language)) is None:
         return
+    me, data = got
     await context.storage.set_language(me.user.id, data.code)
     t = translator(data.code)
     await answer_query(update)
