@@ -50,8 +50,8 @@ content-check: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -k _ -k n_:1,2 --no-default-keywords --no-location \
 	  --sort-output --omit-header -o bot/locales/messages.pot bot
-	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales --no-location \
-	  --width 100 --ignore-obsolete
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales --omit-header \
+	  --no-fuzzy-matching --width 100 --ignore-obsolete
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.journey

@@ -19,8 +19,21 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.commands import commands_for
 from bot.config import Settings
 from bot.context import BotData, CxContext, Deps
-from bot.features import errors, fallback, lessons, membership, progress, quiz, start
+from bot.delivery import DeliveryEngine
+from bot.features import (
+    errors,
+    fallback,
+    lessons,
+    membership,
+    progress,
+    quiz,
+    review,
+    start,
+    subscriptions,
+)
+from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
+from bot.sender import Sender
 from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
 from content.check import check
@@ -30,7 +43,18 @@ from storage.sqlite import SQLiteStorage
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, lessons, quiz, progress, membership, fallback, errors)
+FEATURES = (
+    start,
+    lessons,
+    quiz,
+    progress,
+    subscriptions,
+    review,
+    membership,
+    settings_feature,  # its typed-input handler takes free text before the fallback
+    fallback,
+    errors,
+)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
 
 
@@ -75,6 +99,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
             make_request(client, pool_size=1, timeout=request_timeout, for_updates=True)
         )
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if settings.rate_limit > 0:
@@ -85,13 +110,34 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     app.bot_data.deps = deps
     for feature in FEATURES:
         feature.register(app)
+    sender = Sender(app.bot, deps.storage, deps.clock, rate=settings.bulk_rate)
+    engine = DeliveryEngine(
+        deps.storage,
+        deps.catalog,
+        sender,
+        deps.clock,
+        default_language=settings.default_language,
+    )
+    app.bot_data.sender, app.bot_data.engine = sender, engine
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        engine.tick, interval=settings.tick_seconds, first=settings.tick_seconds, name="slots"
+    )
     return app
 
 
 async def _post_init(app: Application) -> None:
     deps: Deps = app.bot_data.deps
     await deps.storage.open()
+    recovered = await deps.storage.recover_pending(deps.clock())
+    if recovered:
+        log.warning("%d delivery(ies) interrupted by a crash are due again", recovered)
     await set_command_menus(app)
+
+
+async def _post_stop(app: Application) -> None:
+    """Let the slot drain finish what it claimed before storage closes."""
+    await app.bot_data.engine.stop()
 
 
 async def set_command_menus(app: Application) -> None:
@@ -132,6 +178,8 @@ async def running(app: Application, *, poll_timeout: int = 10) -> AsyncIterator[
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
     finally:
         await app.shutdown()
         if app.post_shutdown:

@@ -13,6 +13,16 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     qs:<lesson>               start (or retake) a lesson's quiz
     qa:<attempt>:<q>:<opt>    answer question q of an attempt with option opt
     prog                      progress
+    subs                      my subscriptions
+    sub:<series>              subscribe          sp:<series>  pause
+    sr:<series>               resume             su:<series>  unsubscribe
+    rc:<series>               a series' recap
+    set                       settings           set:<t|d|z|q>  one setting's choices
+    st:<minutes>              delivery time      sd:<mask>      delivery days (bit 0 = Mon)
+    sz:<n>                    a quick-pick zone  sq:<start>:<end> | sq:off  quiet hours
+    ask:<t|z|q>               let me type the time / zone / quiet hours
+    rv                        review due cards
+    rv:<card>:<n>:<opt>:<ts>  answer card (asked after n reviews) with opt; shown at unix ts
 """
 
 from __future__ import annotations
@@ -88,9 +98,127 @@ class Progress:
         return "prog"
 
 
-Callback = Menu | Language | SeriesList | SeriesPage | OpenLesson | StartQuiz | Answer | Progress
+@dataclass(frozen=True)
+class Subscriptions:
+    def encode(self) -> str:
+        return "subs"
+
+
+SUBSCRIPTION_ACTIONS = {"sub": "subscribe", "sp": "pause", "sr": "resume", "su": "unsubscribe"}
+_ACTION_KINDS = {action: kind for kind, action in SUBSCRIPTION_ACTIONS.items()}
+
+
+@dataclass(frozen=True)
+class SubscriptionAction:
+    action: str  # subscribe, pause, resume, unsubscribe
+    series_id: str
+
+    def encode(self) -> str:
+        return f"{_ACTION_KINDS[self.action]}:{self.series_id}"
+
+
+@dataclass(frozen=True)
+class Recap:
+    series_id: str
+
+    def encode(self) -> str:
+        return f"rc:{self.series_id}"
+
+
+SETTINGS_PAGES = ("t", "d", "z", "q")  # time, days, zone, quiet hours
+
+
+@dataclass(frozen=True)
+class Settings:
+    page: str | None = None  # None: the overview
+
+    def encode(self) -> str:
+        return "set" if self.page is None else f"set:{self.page}"
+
+
+@dataclass(frozen=True)
+class SetTime:
+    minutes: int
+
+    def encode(self) -> str:
+        return f"st:{self.minutes}"
+
+
+@dataclass(frozen=True)
+class SetDays:
+    mask: int
+
+    def encode(self) -> str:
+        return f"sd:{self.mask}"
+
+
+@dataclass(frozen=True)
+class SetZone:
+    index: int  # into bot.services.schedule.QUICK_ZONES
+
+    def encode(self) -> str:
+        return f"sz:{self.index}"
+
+
+@dataclass(frozen=True)
+class SetQuiet:
+    start: int | None  # None: quiet hours off
+    end: int | None = None
+
+    def encode(self) -> str:
+        return "sq:off" if self.start is None else f"sq:{self.start}:{self.end}"
+
+
+@dataclass(frozen=True)
+class AskInput:
+    what: str  # t, z, q
+
+    def encode(self) -> str:
+        return f"ask:{self.what}"
+
+
+@dataclass(frozen=True)
+class StartReview:
+    def encode(self) -> str:
+        return "rv"
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    card_id: int
+    reviews: int
+    option: int
+    shown_at: int  # unix seconds
+
+    def encode(self) -> str:
+        return f"rv:{self.card_id}:{self.reviews}:{self.option}:{self.shown_at}"
+
+
+Callback = (
+    Menu
+    | Language
+    | SeriesList
+    | SeriesPage
+    | OpenLesson
+    | StartQuiz
+    | Answer
+    | Progress
+    | Subscriptions
+    | SubscriptionAction
+    | Recap
+    | Settings
+    | SetTime
+    | SetDays
+    | SetZone
+    | SetQuiet
+    | AskInput
+    | StartReview
+    | ReviewAnswer
+)
 
 _INT = re.compile(r"^(0|[1-9][0-9]{0,8})$")  # non-negative, no sign, bounded
+_TS = re.compile(r"^[1-9][0-9]{9}$")  # unix seconds
+MINUTES = range(24 * 60)
 
 
 def _int(text: str) -> int | None:
@@ -124,4 +252,30 @@ def parse(data: str | None) -> Callback | None:
             return StartQuiz(lesson_id)
         case "qa", [a, q, o] if None not in (_int(a), _int(q), _int(o)):
             return Answer(_int(a), _int(q), _int(o))  # type: ignore[arg-type]
+        case "subs", []:
+            return Subscriptions()
+        case ("sub" | "sp" | "sr" | "su") as k, [series_id] if _id(series_id):
+            return SubscriptionAction(SUBSCRIPTION_ACTIONS[k], series_id)
+        case "rc", [series_id] if _id(series_id):
+            return Recap(series_id)
+        case "set", []:
+            return Settings()
+        case "set", [page] if page in SETTINGS_PAGES:
+            return Settings(page)
+        case "st", [m] if _int(m) in MINUTES:
+            return SetTime(_int(m))  # type: ignore[arg-type]
+        case "sd", [mask] if _int(mask) in range(1, 128):
+            return SetDays(_int(mask))  # type: ignore[arg-type]
+        case "sz", [n] if _int(n) is not None:
+            return SetZone(_int(n))  # type: ignore[arg-type]
+        case "sq", ["off"]:
+            return SetQuiet(None)
+        case "sq", [a, b] if _int(a) in MINUTES and _int(b) in MINUTES and a != b:
+            return SetQuiet(_int(a), _int(b))
+        case "ask", [what] if what in ("t", "z", "q"):
+            return AskInput(what)
+        case "rv", []:
+            return StartReview()
+        case "rv", [c, n, o, ts] if None not in (_int(c), _int(n), _int(o)) and _TS.match(ts):
+            return ReviewAnswer(_int(c), _int(n), _int(o), int(ts))  # type: ignore[arg-type]
     return None

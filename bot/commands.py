@@ -12,6 +12,9 @@ def commands_for(t: Translator) -> list[BotCommand]:
     return [
         BotCommand("lessons", t._("Series and lessons")),
         BotCommand("progress", t._("Your progress")),
+        BotCommand("review", t._("Review what you learned")),
+        BotCommand("subscriptions", t._("Your daily lessons")),
+        BotCommand("settings", t._("Delivery time and time zone")),
         BotCommand("language", t._("Change the language")),
         BotCommand("help", t._("What I can do")),
         BotCommand("start", t._("Start over")),

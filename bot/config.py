@@ -51,6 +51,14 @@ class Settings(BaseSettings):
         ge=0,
         description="overall outgoing messages per second (0 disables the limiter)",
     )
+    bulk_rate: float = Field(
+        default=20.0,
+        ge=0,
+        description="messages per second for drips, nudges and broadcasts (0: no pacing)",
+    )
+    tick_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="how often due deliveries are looked for"
+    )
     http_client: Literal["aiohttp", "httpx"] = Field(
         default="aiohttp",
         description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from content.model import Catalog
 from storage.base import Storage
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryEngine
+    from bot.sender import Sender
 
 
 def utc_now() -> datetime:
@@ -33,9 +38,11 @@ class Deps:
 
 
 class BotData:
-    """Application-wide data: only the dependencies (PTB creates it with no arguments)."""
+    """Application-wide objects (PTB creates it with no arguments; build_application fills it)."""
 
     deps: Deps
+    sender: Sender
+    engine: DeliveryEngine
 
 
 class CxContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,18 @@ class User:
     first_seen: datetime
     last_seen: datetime
     blocked: bool
+    # delivery preferences (see bot/services/schedule.py) and the daily slot
+    tz_chosen: bool = False
+    delivery_time: int = 540  # minutes after local midnight
+    delivery_days: int = 31  # bit 0 = Monday ... bit 6 = Sunday
+    quiet_start: int | None = 1320
+    quiet_end: int | None = 480
+    next_slot_at: datetime | None = None
+    last_slot_at: datetime | None = None
+    last_nudge_at: datetime | None = None
+    ignored_nudges: int = 0
+    returned: bool = False  # this visit ended a block
+    awaiting: str | None = None  # typed input the bot asked for (e.g. "time")
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,11 @@ class Attempt:
     correct: int
     started_at: datetime
     finished_at: datetime | None
+    asked_at: datetime | None = None  # when the current question was sent
+
+    @property
+    def question_shown_at(self) -> datetime:
+        return self.asked_at or self.started_at
 
     @property
     def finished(self) -> bool:
@@ -65,6 +82,60 @@ class LessonStats:
     answers: int
     correct_answers: int
     best_score: int | None  # best finished attempt's correct answers
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    series_id: str
+    status: str  # active, paused, finished
+    subscribed_at: datetime
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A slot taken for delivery: the user's row as it was, and the slot's time."""
+
+    user: User
+    slot_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What the delivery engine did with a claimed slot (stored in one transaction)."""
+
+    status: str  # sent, empty, blocked, failed
+    kind: str | None = None  # drip, review, reminder
+    lessons: tuple[str, ...] = ()  # lessons delivered (marked opened)
+    finished_series: tuple[str, ...] = ()  # subscriptions now finished
+    nudge: bool = False  # counts towards "one nudge a day" and "three ignored"
+    next_slot_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    user_id: int
+    lesson_id: str
+    question: int
+    fsrs: str  # fsrs.Card as JSON
+    due_at: datetime
+    reviews: int
+    last_review_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """What a slot decision reads besides the user row (one snapshot)."""
+
+    subscriptions: tuple[SubscriptionRow, ...]
+    opened: frozenset[str]
+    completed: frozenset[str]
+    reviews_due: int
+    has_cards: bool
+
+
+PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
 
 
 class Storage(ABC):
@@ -96,7 +167,107 @@ class Storage(ABC):
 
     @abstractmethod
     async def set_blocked(self, user_id: int, blocked: bool, now: datetime) -> None:
-        """Mark that the user blocked (or unblocked) the bot; unknown users are ignored."""
+        """Mark that the user blocked (or unblocked) the bot; unknown users are ignored.
+
+        Blocking also clears the user's next slot: no deliveries until they return.
+        """
+
+    @abstractmethod
+    async def set_prefs(
+        self, user_id: int, next_slot_at: datetime | None, **prefs: object
+    ) -> User | None:
+        """Change delivery preferences (names in PREF_FIELDS) and the next slot together."""
+
+    @abstractmethod
+    async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
+        """Remember (or forget) which typed answer the bot asked the user for."""
+
+    @abstractmethod
+    async def schedule(
+        self, user_id: int, next_slot_at: datetime | None, *, only_if_unset: bool = False
+    ) -> None:
+        """Set the user's next slot (not for blocked users); ``only_if_unset`` keeps a set one."""
+
+    # Subscriptions -------------------------------------------------------------------
+    @abstractmethod
+    async def subscriptions(self, user_id: int) -> list[SubscriptionRow]:
+        """The user's subscriptions, oldest first."""
+
+    @abstractmethod
+    async def set_subscription(
+        self, user_id: int, series_id: str, status: str | None, now: datetime
+    ) -> None:
+        """Subscribe (status 'active'), pause, resume, finish; None unsubscribes."""
+
+    # The daily slot --------------------------------------------------------------------
+    @abstractmethod
+    async def claim_due(self, now: datetime, limit: int) -> list[Claim]:
+        """Take up to ``limit`` users whose slot is due, oldest slot first.
+
+        Atomically records a pending delivery per (user, slot) and clears their next slot,
+        so a slot is claimed once even with several workers or processes.
+        """
+
+    @abstractmethod
+    async def training_facts(self, user_id: int, now: datetime) -> TrainingFacts: ...
+
+    @abstractmethod
+    async def finish_delivery(
+        self, user_id: int, slot_at: datetime, outcome: DeliveryOutcome, now: datetime
+    ) -> None:
+        """Store a claimed slot's outcome and the next slot, in one transaction."""
+
+    @abstractmethod
+    async def recover_pending(self, now: datetime) -> int:
+        """After a crash: make interrupted claims due again (returns how many)."""
+
+    @abstractmethod
+    async def count_due(self, now: datetime) -> int:
+        """How many users' slots are due (for statistics and benchmarks)."""
+
+    # Review cards ----------------------------------------------------------------------
+    @abstractmethod
+    async def get_card(self, user_id: int, lesson_id: str, question: int) -> Card | None: ...
+
+    @abstractmethod
+    async def card_by_id(self, card_id: int) -> Card | None: ...
+
+    @abstractmethod
+    async def save_review(
+        self,
+        user_id: int,
+        lesson_id: str,
+        question: int,
+        fsrs: str,
+        due_at: datetime,
+        *,
+        expected_reviews: int | None,
+        rating: int,
+        correct: bool,
+        source: str,
+        seconds: float | None,
+        now: datetime,
+    ) -> Card | None:
+        """Create or update a card with its new FSRS state and log the review.
+
+        ``expected_reviews`` guards against double answers: the update only happens if the
+        card still has that many reviews (None: create the card, or count a quiz answer
+        whatever the count). Returns the stored card, or None if the guard failed.
+        """
+
+    @abstractmethod
+    async def due_cards(self, user_id: int, now: datetime, limit: int) -> list[Card]: ...
+
+    @abstractmethod
+    async def count_due_cards(self, user_id: int, now: datetime) -> int: ...
+
+    # Activity --------------------------------------------------------------------------
+    @abstractmethod
+    async def add_activity(self, user_id: int, day: date) -> None:
+        """Note a day (learner's local date) with a lesson, quiz answer or review."""
+
+    @abstractmethod
+    async def activity_days(self, user_id: int) -> list[date]: ...
 
     # Lessons -------------------------------------------------------------------------
     @abstractmethod

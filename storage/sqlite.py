@@ -19,14 +19,27 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from storage.base import AnswerResult, AnswerStatus, Attempt, LessonStats, Storage, User
+from storage.base import (
+    PREF_FIELDS,
+    AnswerResult,
+    AnswerStatus,
+    Attempt,
+    Card,
+    Claim,
+    DeliveryOutcome,
+    LessonStats,
+    Storage,
+    SubscriptionRow,
+    TrainingFacts,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +179,7 @@ class SQLiteStorage(Storage):
             "ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, "
             "first_name = excluded.first_name, visits = users.visits + 1, "
             "tg_language = COALESCE(excluded.tg_language, users.tg_language), "
-            "blocked = 0, blocked_at = NULL "
+            "returned = users.blocked, blocked = 0, blocked_at = NULL, ignored_nudges = 0 "
             "RETURNING *",
             {"id": user_id, "lang": tg_language, "name": first_name, "now": stamp},
         )
@@ -181,9 +194,248 @@ class SQLiteStorage(Storage):
 
     async def set_blocked(self, user_id: int, blocked: bool, now: datetime) -> None:
         await self._write(
-            "UPDATE users SET blocked = ?, blocked_at = ? WHERE id = ?",
-            (int(blocked), to_db(now) if blocked else None, user_id),
+            "UPDATE users SET blocked = :b, blocked_at = CASE WHEN :b THEN :now END, "
+            "next_slot_at = CASE WHEN :b THEN NULL ELSE next_slot_at END WHERE id = :id",
+            {"b": int(blocked), "now": to_db(now), "id": user_id},
         )
+
+    async def set_prefs(
+        self, user_id: int, next_slot_at: datetime | None, **prefs: object
+    ) -> User | None:
+        unknown = set(prefs) - set(PREF_FIELDS)
+        if unknown:
+            raise ValueError(f"not a delivery preference: {sorted(unknown)}")
+        assignments = [f"{name} = :{name}" for name in prefs]
+        if "timezone" in prefs:
+            assignments.append("tz_chosen = 1")
+        assignments.append("next_slot_at = CASE WHEN blocked THEN NULL ELSE :slot END")
+        params = {**prefs, "slot": _stamp(next_slot_at), "id": user_id}
+        rows = await self._write(
+            f"UPDATE users SET {', '.join(assignments)} WHERE id = :id RETURNING *", params
+        )
+        return _user(rows[0]) if rows else None
+
+    async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
+        await self._write("UPDATE users SET awaiting = ? WHERE id = ?", (awaiting, user_id))
+
+    async def schedule(
+        self, user_id: int, next_slot_at: datetime | None, *, only_if_unset: bool = False
+    ) -> None:
+        guard = " AND next_slot_at IS NULL" if only_if_unset else ""
+        await self._write(
+            f"UPDATE users SET next_slot_at = ? WHERE id = ? AND NOT blocked{guard}",
+            (_stamp(next_slot_at), user_id),
+        )
+
+    # Subscriptions -------------------------------------------------------------------
+    async def subscriptions(self, user_id: int) -> list[SubscriptionRow]:
+        rows = await self._fetchall(
+            "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY subscribed_at, series_id",
+            (user_id,),
+        )
+        return [_subscription(row) for row in rows]
+
+    async def set_subscription(
+        self, user_id: int, series_id: str, status: str | None, now: datetime
+    ) -> None:
+        if status is None:
+            await self._write(
+                "DELETE FROM subscriptions WHERE user_id = ? AND series_id = ?",
+                (user_id, series_id),
+            )
+            return
+        stamp = to_db(now)
+        # Re-subscribing to a finished or paused series makes it active again; the first
+        # subscription time is kept (it orders several series in one drip).
+        await self._write(
+            "INSERT INTO subscriptions (user_id, series_id, status, subscribed_at, changed_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, series_id) DO UPDATE SET "
+            "status = excluded.status, changed_at = excluded.changed_at",
+            (user_id, series_id, status, stamp, stamp),
+        )
+
+    # The daily slot --------------------------------------------------------------------
+    async def claim_due(self, now: datetime, limit: int) -> list[Claim]:
+        stamp = to_db(now)
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "SELECT * FROM users WHERE next_slot_at IS NOT NULL AND next_slot_at <= ? "
+                "ORDER BY next_slot_at LIMIT ?",
+                (stamp, limit),
+            )
+            if not rows:
+                return []
+            await db.executemany(
+                "INSERT INTO deliveries (user_id, slot_at, status, claimed_at) "
+                "VALUES (?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
+                [(row["id"], row["next_slot_at"], stamp) for row in rows],
+            )
+            await db.executemany(
+                "UPDATE users SET next_slot_at = NULL WHERE id = ?", [(row["id"],) for row in rows]
+            )
+        return [Claim(_user(row), from_db(row["next_slot_at"])) for row in rows]  # type: ignore[arg-type]
+
+    async def training_facts(self, user_id: int, now: datetime) -> TrainingFacts:
+        subs = await self.subscriptions(user_id)
+        rows = await self._fetchall(
+            "SELECT lesson_id, completed_at IS NOT NULL AS done FROM lesson_progress "
+            "WHERE user_id = ?",
+            (user_id,),
+        )
+        cards = await self._fetchone(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(due_at <= ?), 0) AS due FROM review_cards "
+            "WHERE user_id = ?",
+            (to_db(now), user_id),
+        )
+        return TrainingFacts(
+            subscriptions=tuple(subs),
+            opened=frozenset(row["lesson_id"] for row in rows),
+            completed=frozenset(row["lesson_id"] for row in rows if row["done"]),
+            reviews_due=int(cards["due"]) if cards else 0,
+            has_cards=bool(cards and cards["n"]),
+        )
+
+    async def finish_delivery(
+        self, user_id: int, slot_at: datetime, outcome: DeliveryOutcome, now: datetime
+    ) -> None:
+        stamp, slot = to_db(now), to_db(slot_at)
+        delivered = outcome.status == "sent"
+        async with self._tx() as db:
+            await db.execute(
+                "UPDATE deliveries SET status = ?, kind = ?, lessons = ?, finished_at = ? "
+                "WHERE user_id = ? AND slot_at = ?",
+                (outcome.status, outcome.kind, ",".join(outcome.lessons), stamp, user_id, slot),
+            )
+            if delivered and outcome.lessons:
+                await db.executemany(
+                    "INSERT INTO lesson_progress (user_id, lesson_id, opened_at) "
+                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(user_id, lesson_id, stamp) for lesson_id in outcome.lessons],
+                )
+            if delivered and outcome.finished_series:
+                await db.executemany(
+                    "UPDATE subscriptions SET status = 'finished', changed_at = ? "
+                    "WHERE user_id = ? AND series_id = ? AND status = 'active'",
+                    [(stamp, user_id, series_id) for series_id in outcome.finished_series],
+                )
+            await db.execute(
+                "UPDATE users SET "
+                "next_slot_at = CASE WHEN blocked THEN NULL ELSE :next END, "
+                "last_slot_at = CASE WHEN :delivered THEN :now ELSE last_slot_at END, "
+                "last_nudge_at = CASE WHEN :nudge THEN :now ELSE last_nudge_at END, "
+                "ignored_nudges = ignored_nudges + :nudge WHERE id = :id",
+                {
+                    "next": _stamp(outcome.next_slot_at),
+                    "delivered": int(delivered),
+                    "nudge": int(delivered and outcome.nudge),
+                    "now": stamp,
+                    "id": user_id,
+                },
+            )
+
+    async def recover_pending(self, now: datetime) -> int:
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "SELECT user_id, slot_at FROM deliveries WHERE status = 'pending'"
+            )
+            await db.executemany(
+                "UPDATE users SET next_slot_at = ? WHERE id = ? AND NOT blocked "
+                "AND next_slot_at IS NULL",
+                [(row["slot_at"], row["user_id"]) for row in rows],
+            )
+            await db.execute("DELETE FROM deliveries WHERE status = 'pending'")
+        return len(rows)
+
+    async def count_due(self, now: datetime) -> int:
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM users WHERE next_slot_at IS NOT NULL AND next_slot_at <= ?",
+            (to_db(now),),
+        )
+        return int(row["n"]) if row else 0
+
+    # Review cards ----------------------------------------------------------------------
+    async def get_card(self, user_id: int, lesson_id: str, question: int) -> Card | None:
+        row = await self._fetchone(
+            "SELECT * FROM review_cards WHERE user_id = ? AND lesson_id = ? AND question = ?",
+            (user_id, lesson_id, question),
+        )
+        return _card(row) if row else None
+
+    async def card_by_id(self, card_id: int) -> Card | None:
+        row = await self._fetchone("SELECT * FROM review_cards WHERE id = ?", (card_id,))
+        return _card(row) if row else None
+
+    async def save_review(
+        self,
+        user_id: int,
+        lesson_id: str,
+        question: int,
+        fsrs: str,
+        due_at: datetime,
+        *,
+        expected_reviews: int | None,
+        rating: int,
+        correct: bool,
+        source: str,
+        seconds: float | None,
+        now: datetime,
+    ) -> Card | None:
+        stamp = to_db(now)
+        guard = "" if expected_reviews is None else " WHERE review_cards.reviews = :expected"
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
+                "created_at, last_review_at) VALUES (:u, :l, :q, :fsrs, :due, 1, :now, :now) "
+                "ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET fsrs = excluded.fsrs, "
+                "due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
+                f"last_review_at = excluded.last_review_at{guard} RETURNING *",
+                {
+                    "u": user_id,
+                    "l": lesson_id,
+                    "q": question,
+                    "fsrs": fsrs,
+                    "due": to_db(due_at),
+                    "now": stamp,
+                    "expected": expected_reviews,
+                },
+            )
+            if not rows:
+                return None
+            card = _card(rows[0])
+            await db.execute(
+                "INSERT INTO review_log (card_id, user_id, rating, correct, source, seconds, "
+                "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (card.id, user_id, rating, int(correct), source, seconds, stamp),
+            )
+        return card
+
+    async def due_cards(self, user_id: int, now: datetime, limit: int) -> list[Card]:
+        rows = await self._fetchall(
+            "SELECT * FROM review_cards WHERE user_id = ? AND due_at <= ? "
+            "ORDER BY due_at, id LIMIT ?",
+            (user_id, to_db(now), limit),
+        )
+        return [_card(row) for row in rows]
+
+    async def count_due_cards(self, user_id: int, now: datetime) -> int:
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM review_cards WHERE user_id = ? AND due_at <= ?",
+            (user_id, to_db(now)),
+        )
+        return int(row["n"]) if row else 0
+
+    # Activity --------------------------------------------------------------------------
+    async def add_activity(self, user_id: int, day: date) -> None:
+        await self._write(
+            "INSERT INTO activity_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (user_id, day.isoformat()),
+        )
+
+    async def activity_days(self, user_id: int) -> list[date]:
+        rows = await self._fetchall(
+            "SELECT day FROM activity_days WHERE user_id = ? ORDER BY day", (user_id,)
+        )
+        return [date.fromisoformat(row["day"]) for row in rows]
 
     # Lessons -------------------------------------------------------------------------
     async def mark_opened(self, user_id: int, lesson_id: str, now: datetime) -> None:
@@ -300,6 +552,10 @@ class SQLiteStorage(Storage):
         return AnswerResult(AnswerStatus.RECORDED, attempt)
 
 
+def _stamp(value: datetime | None) -> str | None:
+    return to_db(value) if value is not None else None
+
+
 def _user(row: sqlite3.Row) -> User:
     return User(
         id=row["id"],
@@ -310,6 +566,39 @@ def _user(row: sqlite3.Row) -> User:
         first_seen=from_db(row["first_seen"]),  # type: ignore[arg-type]
         last_seen=from_db(row["last_seen"]),  # type: ignore[arg-type]
         blocked=bool(row["blocked"]),
+        tz_chosen=bool(row["tz_chosen"]),
+        delivery_time=row["delivery_time"],
+        delivery_days=row["delivery_days"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        next_slot_at=from_db(row["next_slot_at"]),
+        last_slot_at=from_db(row["last_slot_at"]),
+        last_nudge_at=from_db(row["last_nudge_at"]),
+        ignored_nudges=row["ignored_nudges"],
+        returned=bool(row["returned"]),
+        awaiting=row["awaiting"],
+    )
+
+
+def _subscription(row: sqlite3.Row) -> SubscriptionRow:
+    return SubscriptionRow(
+        series_id=row["series_id"],
+        status=row["status"],
+        subscribed_at=from_db(row["subscribed_at"]),  # type: ignore[arg-type]
+        changed_at=from_db(row["changed_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _card(row: sqlite3.Row) -> Card:
+    return Card(
+        id=row["id"],
+        user_id=row["user_id"],
+        lesson_id=row["lesson_id"],
+        question=row["question"],
+        fsrs=row["fsrs"],
+        due_at=from_db(row["due_at"]),  # type: ignore[arg-type]
+        reviews=row["reviews"],
+        last_review_at=from_db(row["last_review_at"]),
     )
 
 
@@ -323,4 +612,5 @@ def _attempt(row: sqlite3.Row) -> Attempt:
         correct=row["correct"],
         started_at=from_db(row["started_at"]),  # type: ignore[arg-type]
         finished_at=from_db(row["finished_at"]),
+        asked_at=from_db(row["asked_at"]),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from telegram import Update
@@ -15,7 +15,7 @@ from bot.context import CxContext
 from bot.i18n import Translator, translator
 from bot.render import screens
 from bot.render.screens import Screen
-from bot.services import journey
+from bot.services import journey, training
 from storage.base import User
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,13 @@ async def learner(update: Update, context: CxContext) -> Learner | None:
         context.storage, tg_user.id, tg_user.first_name, tg_user.language_code, context.now()
     )
     lang = journey.language_of(user, tg_user.language_code, context.settings.default_language)
+    message = update.effective_message
+    if user.awaiting and message is not None and (message.text or "").startswith("/"):
+        # another command: the typed setting the bot asked for is no longer awaited
+        await context.storage.set_awaiting(user.id, None)
+        user = replace(user, awaiting=None)
+    if user.returned:  # back after blocking the bot: deliveries resume
+        await training.reschedule(context.storage, user, lang, context.now())
     return Learner(user, lang, translator(lang), is_new)
 
 

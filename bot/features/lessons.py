@@ -7,9 +7,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks as cb
 from bot.context import CxContext
+from bot.features import subscriptions
 from bot.features.common import Learner, answer_query, gone, learner, pressed, show
 from bot.render import screens
-from bot.services import journey
+from bot.services import journey, training
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -47,9 +48,11 @@ async def series_button(update: Update, context: CxContext) -> None:
         return
     await answer_query(update)
     completed = await context.storage.completed_lessons(me.user.id)
-    await show(
-        update, context, screens.series_screen(me.t, series, completed, data.page), edit=True
+    status = training.subscription_status(
+        await context.storage.subscriptions(me.user.id), series.id
     )
+    screen = screens.series_screen(me.t, series, completed, data.page, status)
+    await show(update, context, screen, edit=True)
 
 
 async def lesson_button(update: Update, context: CxContext) -> None:
@@ -71,6 +74,7 @@ async def send_lesson(update: Update, context: CxContext, me: Learner, lesson_id
         return False
     series, lesson = found
     await context.storage.mark_opened(me.user.id, lesson.id, context.now())
+    await training.note_activity(context.storage, me.user, me.lang, context.now())
     completed = await context.storage.completed_lessons(me.user.id)
     screen = screens.lesson_screen(
         me.t,
@@ -90,11 +94,16 @@ async def open_target(
     """Open what a deep link names; False (and nothing sent) if it does not exist."""
     if link.kind == "lesson":
         return await send_lesson(update, context, me, link.target_id)
+    if link.kind == "subscribe":
+        return await subscriptions.subscribe(update, context, me, link.target_id)
     series = context.catalog.series(me.lang, link.target_id)
     if series is None:
         return False
     completed = await context.storage.completed_lessons(me.user.id)
-    await show(update, context, screens.series_screen(me.t, series, completed, 0))
+    status = training.subscription_status(
+        await context.storage.subscriptions(me.user.id), series.id
+    )
+    await show(update, context, screens.series_screen(me.t, series, completed, 0, status))
     return True
 
 

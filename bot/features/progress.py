@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.context import CxContext
 from bot.features.common import answer_query, learner, show
 from bot.render import screens
-from bot.services import journey
+from bot.services import journey, training
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -19,7 +19,10 @@ async def _screen(update: Update, context: CxContext) -> screens.Screen | None:
         return None
     stats = await context.storage.lesson_stats(me.user.id)
     report = journey.progress_report(context.catalog, me.lang, stats)
-    return screens.progress_screen(me.t, report)
+    now = context.now()
+    streaks = await training.streaks(context.storage, me.user, me.lang, now)
+    due = await context.storage.count_due_cards(me.user.id, now)
+    return screens.progress_screen(me.t, report, streaks.current, streaks.best, due)
 
 
 async def progress_command(update: Update, context: CxContext) -> None:

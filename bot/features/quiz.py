@@ -9,7 +9,7 @@ from bot import callbacks as cb
 from bot.context import CxContext
 from bot.features.common import answer_query, gone, pressed, show
 from bot.render import screens
-from bot.services import journey, quiz
+from bot.services import journey, quiz, review, training
 
 
 async def start_quiz_button(update: Update, context: CxContext) -> None:
@@ -20,6 +20,8 @@ async def start_quiz_button(update: Update, context: CxContext) -> None:
     started = await quiz.start_quiz(
         context.storage, context.catalog, me.user.id, me.lang, data.lesson_id, context.now()
     )
+    if started is not None:
+        await training.note_activity(context.storage, me.user, me.lang, context.now())
     if started is None:
         await gone(update, context, me, me.t._("This lesson is no longer available."))
         return
@@ -53,6 +55,17 @@ async def answer_button(update: Update, context: CxContext) -> None:
         await gone(update, context, me, t._("This quiz has changed since; please start it again."))
         return
     assert outcome.lesson and outcome.question and outcome.attempt and outcome.series
+    await review.record_quiz_answer(
+        context.storage,
+        me.user.id,
+        outcome.lesson,
+        outcome.question_index,
+        outcome.correct,
+        outcome.seconds,
+        training.prefs_of(me.user, me.lang),
+        context.now(),
+    )
+    await training.reschedule(context.storage, me.user, me.lang, context.now())
     await answer_query(update, t._("✅ Right!") if outcome.correct else t._("❌ Not quite."))
     judged = screens.judged_screen(
         t, outcome.lesson, outcome.question_index, outcome.question, outcome.chosen, outcome.correct

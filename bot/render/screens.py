@@ -42,6 +42,10 @@ def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 def menu_rows(t: Translator) -> list[list[InlineKeyboardButton]]:
     return [
         [_button(t._("📚 Lessons"), cb.SeriesList(0)), _button(t._("📈 Progress"), cb.Progress())],
+        [
+            _button(t._("🔁 Review"), cb.StartReview()),
+            _button(t._("🔔 Subscriptions"), cb.Subscriptions()),
+        ],
     ]
 
 
@@ -97,7 +101,13 @@ def series_list_screen(
     return Screen("\n".join(lines), _markup(rows))
 
 
-def series_screen(t: Translator, series: SeriesContent, completed: set[str], page: int) -> Screen:
+def series_screen(
+    t: Translator,
+    series: SeriesContent,
+    completed: set[str],
+    page: int,
+    subscription: str | None = None,
+) -> Screen:
     shown = paginate(series.lessons, page, LESSONS_PER_PAGE)
     done = sum(1 for lesson in series.lessons if lesson.id in completed)
     lines = [
@@ -119,6 +129,19 @@ def series_screen(t: Translator, series: SeriesContent, completed: set[str], pag
         mark = f"{DONE} " if lesson.id in completed else ""
         rows.append([_button(f"{mark}{number}. {lesson.title}", cb.OpenLesson(lesson.id))])
     rows.append(_pager(t, shown, lambda p: cb.SeriesPage(series.id, p)))
+    if subscription == "active":
+        sub_button = _button(
+            t._("⏸ Pause the daily lesson"), cb.SubscriptionAction("pause", series.id)
+        )
+    elif subscription == "paused":
+        sub_button = _button(
+            t._("▶️ Resume the daily lesson"), cb.SubscriptionAction("resume", series.id)
+        )
+    else:
+        sub_button = _button(
+            t._("🔔 Subscribe: a lesson a day"), cb.SubscriptionAction("subscribe", series.id)
+        )
+    rows.append([sub_button])
     rows.append(
         [_button(t._("⬅️ All series"), cb.SeriesList(0)), _button(t._("🏠 Menu"), cb.Menu())]
     )
@@ -263,8 +286,26 @@ def result_screen(
     return Screen("\n".join(lines), _markup(rows))
 
 
-def progress_screen(t: Translator, report: ProgressReport) -> Screen:
+def progress_screen(
+    t: Translator,
+    report: ProgressReport,
+    streak: int = 0,
+    best_streak: int = 0,
+    reviews_due: int = 0,
+) -> Screen:
     lines = [t._("<b>Your progress</b>"), ""]
+    if streak or best_streak:
+        lines.append(
+            t.n_("🔥 Streak: {n} day in a row", "🔥 Streak: {n} days in a row", streak)
+            + " · "
+            + t.n_("best: {n} day", "best: {n} days", best_streak)
+        )
+    if reviews_due:
+        lines.append(
+            t.n_("🔁 {n} review card due: /review", "🔁 {n} review cards due: /review", reviews_due)
+        )
+    if streak or best_streak or reviews_due:
+        lines.append("")
     for row in report.series:
         mark = f"{DONE} " if row.finished else ""
         lines.append(f"{mark}<b>{escape(row.series.series.title)}</b>")
@@ -304,6 +345,9 @@ def help_screen(t: Translator) -> Screen:
             "",
             t._("/lessons: series and lessons"),
             t._("/progress: what you have completed and how your quizzes went"),
+            t._("/subscriptions: series that send you a lesson a day"),
+            t._("/review: go over answered questions just before you would forget them"),
+            t._("/settings: delivery time, days, time zone and quiet hours"),
             t._("/language: change the language"),
             t._("/help: this message"),
             "",

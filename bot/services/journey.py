@@ -64,13 +64,14 @@ def language_of(user: User | None, tg_language: str | None, default: str) -> str
     return pick_language(tg_language or (user.tg_language if user else None), default)
 
 
-# Deep links: t.me/<bot>?start=s_<series> or ?start=l_<lesson> (ids have no underscore).
-_DEEP_LINK = re.compile(r"^(s|l)_([a-z0-9][a-z0-9-]{1,23})$")
+# Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, or sub_<series> (subscribe at once).
+_DEEP_LINK = re.compile(r"^(s|l|sub)_([a-z0-9][a-z0-9-]{1,23})$")
+_LINK_KINDS = {"s": "series", "l": "lesson", "sub": "subscribe"}
 
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: str  # "series" or "lesson"
+    kind: str  # "series", "lesson" or "subscribe"
     target_id: str
 
 
@@ -80,11 +81,12 @@ def parse_deep_link(payload: str | None) -> DeepLink | None:
     match = _DEEP_LINK.match(payload.strip())
     if not match:
         return None
-    return DeepLink("series" if match.group(1) == "s" else "lesson", match.group(2))
+    return DeepLink(_LINK_KINDS[match.group(1)], match.group(2))
 
 
 def deep_link_payload(kind: str, target_id: str) -> str:
-    return f"{'s' if kind == 'series' else 'l'}_{target_id}"
+    prefix = {kind: prefix for prefix, kind in _LINK_KINDS.items()}[kind]
+    return f"{prefix}_{target_id}"
 
 
 def next_lesson(series: SeriesContent, lesson_id: str) -> Lesson | None:

@@ -47,6 +47,7 @@ class AnswerOutcome:
     question_index: int = 0
     chosen: int = 0
     correct: bool = False
+    seconds: float | None = None  # response time: question shown -> answered
 
     @property
     def finished(self) -> bool:
@@ -96,6 +97,7 @@ async def answer(
         question_index=question_index,
         chosen=option,
         correct=is_correct,
+        seconds=max(0.0, (now - attempt.question_shown_at).total_seconds()),
     )
     if result.status is AnswerStatus.STALE:
         return AnswerOutcome(Verdict.STALE, **common)  # type: ignore[arg-type]

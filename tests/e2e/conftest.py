@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
 
 from bot.app import build_application, load_catalog, running
 from bot.config import Settings
-from bot.context import Deps
+from bot.context import Deps, utc_now
 from bot.standin import BotAPIStandIn
 from bot.standin.users import SimUser
 from content.model import Catalog
@@ -27,6 +28,24 @@ def shipped_catalog() -> Catalog:
     return _CATALOG
 
 
+class FakeClock:
+    """An injected clock the test moves by hand (the bot's ``context.now()`` and jobs)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        self.now = moment
+        return moment
+
+
 class Harness:
     """A stand-in plus our bot on one SQLite file; the bot can be restarted on that file."""
 
@@ -35,8 +54,10 @@ class Harness:
         standin: BotAPIStandIn,
         db_path: Path,
         catalog: Catalog | None = None,
+        clock: Callable[[], datetime] = utc_now,
         **settings: object,
     ) -> None:
+        self.clock = clock
         self.standin = standin
         self.db_path = db_path
         self.catalog = catalog or shipped_catalog()
@@ -52,7 +73,9 @@ class Harness:
 
     async def start(self) -> None:
         self.storage = SQLiteStorage(self.db_path)
-        deps = Deps(settings=self.settings, storage=self.storage, catalog=self.catalog)
+        deps = Deps(
+            settings=self.settings, storage=self.storage, catalog=self.catalog, clock=self.clock
+        )
         self.app = build_application(deps, request_timeout=5.0)
         self._ctx = running(self.app, poll_timeout=1)
         await self._ctx.__aenter__()

@@ -16,6 +16,23 @@ ALL = [
     cb.OpenLesson("nominal-leader"),
     cb.StartQuiz("too-expensive"),
     cb.Answer(123456789, 2, 5),
+    cb.Subscriptions(),
+    cb.SubscriptionAction("subscribe", "outside-in"),
+    cb.SubscriptionAction("pause", "outside-in"),
+    cb.SubscriptionAction("resume", "outside-in"),
+    cb.SubscriptionAction("unsubscribe", "outside-in"),
+    cb.Recap("prejudices"),
+    cb.Settings(),
+    cb.Settings("z"),
+    cb.SetTime(0),
+    cb.SetTime(1439),
+    cb.SetDays(127),
+    cb.SetZone(3),
+    cb.SetQuiet(None),
+    cb.SetQuiet(1320, 480),
+    cb.AskInput("q"),
+    cb.StartReview(),
+    cb.ReviewAnswer(123456789, 12, 3, 1795438885),
 ]
 
 
@@ -28,7 +45,13 @@ def test_every_kind_round_trips_within_64_bytes():
 
 def test_longest_ids_still_fit():
     longest = "a" * 24
-    for item in (cb.SeriesPage(longest, 999), cb.StartQuiz(longest), cb.Answer(999999999, 9, 9)):
+    for item in (
+        cb.SeriesPage(longest, 999),
+        cb.StartQuiz(longest),
+        cb.Answer(999999999, 9, 9),
+        cb.SubscriptionAction("unsubscribe", longest),
+        cb.ReviewAnswer(999999999, 999999999, 9, 9999999999),
+    ):
         assert len(item.encode().encode()) <= cb.MAX_BYTES
 
 
@@ -49,6 +72,15 @@ def test_forged_and_malformed_data_is_rejected():
         "menu:extra",
         "x" * 65,
         "l:" + "é" * 40,
+        "st:1440",
+        "sd:0",
+        "sd:128",
+        "sq:5:5",
+        "set:x",
+        "ask:d",
+        "rv:1:0:0:123",
+        "sub:",
+        "sub:Bad_Id",
     ]:
         assert cb.parse(data) is None, data
 

@@ -1,0 +1,173 @@
+"""The delivery engine: one JobQueue job finds due slots in the database and delivers them.
+
+No job per learner lives in APScheduler: the schedule's truth is ``users.next_slot_at``
+(indexed). A repeating job (``CXCOACH_TICK_SECONDS``) starts a *drain* when none is running;
+the drain claims due slots in batches (:meth:`Storage.claim_due` records a pending delivery
+per (user, slot) and clears the slot atomically), decides each one with
+:func:`bot.services.schedule.plan_slot`, sends it through the shared :class:`Sender`, and
+stores the outcome and the next slot in one transaction.
+
+Restarts: a graceful stop waits for the running drain; after a crash, claims left pending
+are made due again at start-up (:meth:`Storage.recover_pending`), so nothing is lost — the
+only window for a duplicate is a crash between Telegram accepting a message and our commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.i18n import translator
+from bot.render import training
+from bot.sender import Sender, SendStatus
+from bot.services.schedule import (
+    in_training,
+    next_slot,
+    out_of_quiet,
+    plan_slot,
+)
+from bot.services.training import language_of, learner_state, prefs_of
+from content.model import Catalog
+from storage.base import Claim, DeliveryOutcome, Storage
+
+log = logging.getLogger(__name__)
+
+RETRY_FAILED_AFTER = timedelta(minutes=15)
+
+
+@dataclass
+class DrainStats:
+    claimed: int = 0
+    sent: int = 0
+    empty: int = 0
+    blocked: int = 0
+    failed: int = 0
+    deferred: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+class DeliveryEngine:
+    """Delivers due slots; :meth:`tick` is the JobQueue callback."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        catalog: Catalog,
+        sender: Sender,
+        clock: Callable[[], datetime],
+        *,
+        default_language: str = "en",
+        batch: int = 200,
+        workers: int = 8,
+    ) -> None:
+        self.storage = storage
+        self.catalog = catalog
+        self.sender = sender
+        self.clock = clock
+        self.default_language = default_language
+        self.batch = batch
+        self.workers = workers
+        self.totals = DrainStats()
+        self._drain: asyncio.Task[DrainStats] | None = None
+        self._stopping = False
+
+    async def tick(self, _context: object = None) -> None:
+        """Start a drain unless one is running (the job itself returns at once)."""
+        if self._stopping or (self._drain is not None and not self._drain.done()):
+            return
+        self._drain = asyncio.create_task(self.drain(), name="slot-drain")
+
+    async def stop(self) -> None:
+        """Let the running drain finish its claimed slots; start no new one."""
+        self._stopping = True
+        if self._drain is not None:
+            try:
+                await self._drain
+            except Exception:  # already logged by drain()
+                pass
+
+    async def drain(self) -> DrainStats:
+        """Deliver every slot due now, batch by batch."""
+        stats = DrainStats()
+        try:
+            while not self._stopping:
+                claims = await self.storage.claim_due(self.clock(), self.batch)
+                if not claims:
+                    break
+                stats.claimed += len(claims)
+                queue: asyncio.Queue[Claim] = asyncio.Queue()
+                for claim in claims:
+                    queue.put_nowait(claim)
+                await asyncio.gather(
+                    *(self._worker(queue, stats) for _ in range(min(self.workers, len(claims))))
+                )
+        except Exception:
+            log.exception("slot delivery stopped by an error; the next tick resumes it")
+        self._add(stats)
+        return stats
+
+    async def _worker(self, queue: asyncio.Queue[Claim], stats: DrainStats) -> None:
+        while not queue.empty():
+            claim = queue.get_nowait()
+            try:
+                outcome = await self.deliver(claim)
+            except Exception:
+                log.exception("delivery to user %s failed", claim.user.id)
+                outcome = DeliveryOutcome("failed", next_slot_at=self.clock() + RETRY_FAILED_AFTER)
+                await self.storage.finish_delivery(
+                    claim.user.id, claim.slot_at, outcome, self.clock()
+                )
+            status = outcome.status
+            setattr(stats, status, getattr(stats, status) + 1)
+            if outcome.kind:
+                stats.by_kind[outcome.kind] = stats.by_kind.get(outcome.kind, 0) + 1
+
+    async def deliver(self, claim: Claim) -> DeliveryOutcome:
+        """Decide, send and store one claimed slot."""
+        user, now = claim.user, self.clock()
+        language = language_of(user, self.default_language)
+        prefs = prefs_of(user, language)
+        if user.blocked:
+            return await self._finish(claim, DeliveryOutcome("empty"), now)
+        ready = out_of_quiet(prefs, now)
+        if ready > now:  # a late slot (downtime) would land in quiet hours: wait for their end
+            return await self._finish(claim, DeliveryOutcome("deferred", next_slot_at=ready), now)
+        state, facts = await learner_state(self.storage, user, language, now)
+        if not in_training(state.subscriptions, facts.has_cards, state.has_progress):
+            return await self._finish(claim, DeliveryOutcome("empty"), now)
+        plan = plan_slot(self.catalog, state, now)
+        t = translator(language)
+        screen = training.slot_screen(t, self.catalog, language, plan, set(facts.completed))
+        if screen is None:
+            upcoming = next_slot(prefs, now, user.last_slot_at)
+            return await self._finish(claim, DeliveryOutcome("empty", next_slot_at=upcoming), now)
+        result = await self.sender.send_message(user.id, screen.text, reply_markup=screen.keyboard)
+        if result.status is SendStatus.BLOCKED:
+            return await self._finish(claim, DeliveryOutcome("blocked", kind=plan.kind), now)
+        if result.status is SendStatus.FAILED:
+            retry = DeliveryOutcome("failed", kind=plan.kind, next_slot_at=now + RETRY_FAILED_AFTER)
+            return await self._finish(claim, retry, now)
+        outcome = DeliveryOutcome(
+            "sent",
+            kind=plan.kind,
+            lessons=tuple(lesson_id for _, lesson_id in plan.lessons),
+            finished_series=plan.finished,
+            nudge=plan.is_nudge,
+            next_slot_at=next_slot(prefs, now, now),
+        )
+        return await self._finish(claim, outcome, now)
+
+    async def _finish(
+        self, claim: Claim, outcome: DeliveryOutcome, now: datetime
+    ) -> DeliveryOutcome:
+        await self.storage.finish_delivery(claim.user.id, claim.slot_at, outcome, now)
+        return outcome
+
+    def _add(self, stats: DrainStats) -> None:
+        for name in ("claimed", "sent", "empty", "blocked", "failed", "deferred"):
+            setattr(self.totals, name, getattr(self.totals, name) + getattr(stats, name))
+        for kind, n in stats.by_kind.items():
+            self.totals.by_kind[kind] = self.totals.by_kind.get(kind, 0) + n

@@ -1,0 +1,157 @@
+"""Spaced review: every answered quiz question becomes an FSRS card (the ``fsrs`` library).
+
+A wrong answer rates the card Again; a right one Good, or Easy when it came quickly for the
+question's length (see :func:`rating_for`). The bot speaks once a day at most, so the
+scheduler works in days: no intra-day learning steps.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+
+from bot.services.schedule import Prefs, local_day
+from content.model import Catalog, Lesson, QuizQuestion
+from storage.base import Card, Storage
+
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+READING_CHARS_PER_SECOND = 20.0  # a brisk reader of business prose
+EASY_MARGIN_SECONDS = 3.0  # time to find and press the button
+REVIEW_BATCH = 20  # due cards /review takes in one session
+
+
+def rating_for(correct: bool, seconds: float | None, question: QuizQuestion) -> Rating:
+    """Again when wrong; Easy when right within reading time + a margin; otherwise Good."""
+    if not correct:
+        return Rating.Again
+    if seconds is None:
+        return Rating.Good
+    chars = len(question.question) + sum(len(option) for option in question.options)
+    easy_within = chars / READING_CHARS_PER_SECOND + EASY_MARGIN_SECONDS
+    return Rating.Easy if seconds <= easy_within else Rating.Good
+
+
+def schedule_card(state: str | None, rating: Rating, now: datetime) -> tuple[str, datetime]:
+    """The card's next FSRS state (JSON) and due time after one review."""
+    card = FsrsCard.from_json(state) if state else FsrsCard(due=now)
+    card, _ = SCHEDULER.review_card(card, rating, review_datetime=now)
+    return card.to_json(), card.due
+
+
+async def record_quiz_answer(
+    storage: Storage,
+    user_id: int,
+    lesson: Lesson,
+    question_index: int,
+    correct: bool,
+    seconds: float | None,
+    prefs: Prefs,
+    now: datetime,
+) -> Card | None:
+    """A judged quiz answer: review (or create) its card and note the day's activity."""
+    question = lesson.quiz[question_index]
+    existing = await storage.get_card(user_id, lesson.id, question_index)
+    rating = rating_for(correct, seconds, question)
+    state, due = schedule_card(existing.fsrs if existing else None, rating, now)
+    card = await storage.save_review(
+        user_id,
+        lesson.id,
+        question_index,
+        state,
+        due,
+        expected_reviews=None,
+        rating=int(rating),
+        correct=correct,
+        source="quiz",
+        seconds=seconds,
+        now=now,
+    )
+    await storage.add_activity(user_id, local_day(now, prefs))
+    return card
+
+
+class ReviewVerdict(enum.Enum):
+    JUDGED = "judged"
+    STALE = "stale"  # answered already (double press, old message)
+    GONE = "gone"  # the question no longer exists in the content
+    INVALID = "invalid"  # not this user's card, or nonsense
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    verdict: ReviewVerdict
+    card: Card | None = None
+    lesson: Lesson | None = None
+    question: QuizQuestion | None = None
+    chosen: int = 0
+    correct: bool = False
+
+
+def card_question(
+    catalog: Catalog, language: str, card: Card
+) -> tuple[Lesson, QuizQuestion] | None:
+    found = catalog.lesson(language, card.lesson_id)
+    if found is None or card.question >= len(found[1].quiz):
+        return None
+    return found[1], found[1].quiz[card.question]
+
+
+async def answer_review(
+    storage: Storage,
+    catalog: Catalog,
+    user_id: int,
+    language: str,
+    card_id: int,
+    asked_reviews: int,
+    option: int,
+    seconds: float | None,
+    prefs: Prefs,
+    now: datetime,
+) -> ReviewOutcome:
+    """Judge a review answer; only the first answer to a card as it was asked counts."""
+    card = await storage.card_by_id(card_id)
+    if card is None or card.user_id != user_id:
+        return ReviewOutcome(ReviewVerdict.INVALID)
+    found = card_question(catalog, language, card)
+    if found is None:
+        return ReviewOutcome(ReviewVerdict.GONE, card)
+    lesson, question = found
+    if not 0 <= option < len(question.options):
+        return ReviewOutcome(ReviewVerdict.INVALID, card)
+    if card.reviews != asked_reviews:
+        return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)
+    correct = option == question.correct
+    rating = rating_for(correct, seconds, question)
+    state, due = schedule_card(card.fsrs, rating, now)
+    saved = await storage.save_review(
+        user_id,
+        card.lesson_id,
+        card.question,
+        state,
+        due,
+        expected_reviews=asked_reviews,
+        rating=int(rating),
+        correct=correct,
+        source="review",
+        seconds=seconds,
+        now=now,
+    )
+    if saved is None:  # a concurrent press got there first
+        return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)
+    await storage.add_activity(user_id, local_day(now, prefs))
+    return ReviewOutcome(ReviewVerdict.JUDGED, saved, lesson, question, option, correct)
+
+
+async def next_due_card(
+    storage: Storage, catalog: Catalog, user_id: int, language: str, now: datetime
+) -> tuple[Card, Lesson, QuizQuestion] | None:
+    """The next due card whose question still exists (vanished ones are skipped)."""
+    for card in await storage.due_cards(user_id, now, REVIEW_BATCH):
+        found = card_question(catalog, language, card)
+        if found is not None:
+            return card, *found
+    return None

@@ -1,0 +1,309 @@
+"""Subscriptions, the daily drip, reviews, reminders and settings, end to end.
+
+The real Application runs against the stand-in with an injected clock (the tests move it)
+and a fast tick, so "tomorrow at 09:00" takes milliseconds. Kyiv is UTC+2 in November.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest_asyncio
+
+from bot.standin import BotAPIStandIn
+from storage.sqlite import SQLiteStorage
+from tests.e2e.conftest import FakeClock, Harness
+
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 12:00 in Kyiv
+SUBSCRIBE = "🔔 Subscribe: a lesson a day"
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in November 2026, UTC."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest_asyncio.fixture
+async def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest_asyncio.fixture
+async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock, tick_seconds=0.05, bulk_rate=0)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+def labels(message) -> list[tuple[str, str]]:
+    return list(message.buttons)
+
+
+async def set_kyiv(user) -> None:
+    await user.send("/settings")
+    overview = await user.next_message()
+    assert "Delivery settings" in overview.text
+    await user.press(overview, "🌍 Time zone")
+    picker = await user.next_edit()
+    await user.press(picker, "Kyiv")
+    saved = await user.next_edit()
+    assert "Time zone: Europe/Kyiv" in saved.text
+
+
+async def subscribe(user, series_id: str) -> str:
+    await user.send("/lessons")
+    listing = await user.next_message()
+    await user.press_raw(listing, f"s:{series_id}:0")
+    series = await user.next_edit()
+    await user.press(series, SUBSCRIBE)
+    confirmation = await user.next_message()
+    assert "You are subscribed to" in confirmation.text
+    return confirmation.text
+
+
+async def newcomer(h: Harness, user_id: int = 1001, language: str = "en"):
+    user = h.user(user_id, language=language)
+    await user.send("/start")
+    await user.next_message()
+    await set_kyiv(user)
+    return user
+
+
+async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clock):
+    user = await newcomer(h)
+    confirmation = await subscribe(user, "prejudices")
+    assert "09:00, Monday to Friday (time zone: Europe/Kyiv)" in confirmation
+    assert "Next delivery: Tue 24 Nov, 09:00" in confirmation
+    await user.expect_no_event(0.3)  # nothing before the slot
+
+    clock.set(at(24, 7, 0))  # Tuesday 09:00 Kyiv
+    drip = await user.next_message()
+    assert drip.text.startswith("📬 Your lesson for today")
+    assert "Too big to treat clients personally?" in drip.text
+    assert any(text == "📝 Take the quiz" for text, _ in labels(drip))
+
+    clock.set(at(24, 15))  # later the same day: nothing more
+    await user.expect_no_event(0.4)
+
+    clock.set(at(25, 7, 1))
+    assert "Client processes cost too much?" in (await user.next_message()).text
+
+    await user.send("/subscriptions")
+    overview = await user.next_message()
+    assert (
+        "Prejudices about client processes" in overview.text
+        and "2 of 3 lessons read" in overview.text
+    )
+    await user.press(overview, "⏸ Pause")
+    assert "paused" in (await user.next_edit()).text
+    clock.set(at(26, 7, 1))
+    await user.expect_no_event(0.4)  # paused: Thursday passes quietly
+
+    await user.press(overview, "▶️ Resume")
+    await user.next_edit()
+    clock.set(at(27, 7, 1))
+    assert "managed without them" in (await user.next_message()).text
+
+    clock.set(at(30, 7, 1))  # Saturday and Sunday are off; Monday: the series is over
+    recap = await user.next_message()
+    assert "Series complete: Prejudices about client processes" in recap.text
+    assert "What to take next:" in recap.text
+    assert any(text.startswith("🔔 ") for text, _ in labels(recap))
+    await user.send("/subscriptions")
+    assert "finished" in (await user.next_message()).text
+
+
+async def test_several_series_come_as_one_message(h, clock):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    await subscribe(user, "outside-in")
+    clock.set(at(24, 7, 1))
+    digest = await user.next_message()
+    assert digest.text.startswith("📬 Your lessons for today")
+    assert "Everything is fine as it is" in digest.text
+    assert "An approach, not a process" in digest.text
+    await user.expect_no_event(0.4)
+
+
+async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    await h.stop()
+    clock.set(at(27, 12))  # down from Monday to Friday noon: three slots missed
+    await h.start()
+    catch_up = await user.next_message()
+    assert "Everything is fine as it is" in catch_up.text
+    await user.expect_no_event(0.5)  # once, not once per missed day
+    clock.set(at(30, 7, 1))  # next Monday
+    assert "The nominal leader" in (await user.next_message()).text
+
+
+async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    await h.stop()
+    clock.set(at(24, 7, 1))
+    crashed = SQLiteStorage(h.db_path)  # another process claims the slot, then dies
+    await crashed.open()
+    claims = await crashed.claim_due(clock(), 10)
+    assert [c.user.id for c in claims] == [1001]
+    await crashed.close()
+    await h.start()  # recovery makes the slot due again
+    assert "Everything is fine as it is" in (await user.next_message()).text
+    await user.expect_no_event(0.5)
+
+
+async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standin):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    standin.faults.add("sendMessage", kind="delay", seconds=0.6, chat_id=1001)
+    sent_before = standin.call_counts["sendmessage"]
+    clock.set(at(24, 7, 1))
+
+    async def sending() -> bool:
+        return standin.call_counts["sendmessage"] > sent_before
+
+    await _until(sending)  # the drip is on its way (and slow)
+    await h.stop()  # waits for it
+    await h.start()
+    message = await user.next_message()
+    assert "Everything is fine as it is" in message.text
+    await user.expect_no_event(0.5)
+
+
+async def test_flood_control_is_waited_out_and_the_drip_sent_once(h, clock, standin):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    standin.faults.add("sendMessage", kind="retry_after", retry_after=1, chat_id=1001)
+    clock.set(at(24, 7, 1))
+    assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
+    await user.expect_no_event(0.5)
+    assert [c.ok for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001][
+        -2:
+    ] == [False, True]
+
+
+async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock, standin):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    clock.set(at(24, 7, 1))
+    await user.next_message()  # Tuesday's lesson
+    standin.faults.add("sendMessage", kind="forbidden", chat_id=1001, times=None)
+    clock.set(at(25, 7, 1))
+    await _until(lambda: _blocked(h, 1001))
+    clock.set(at(26, 7, 1))
+    await user.expect_no_event(0.4)  # not retried: the user is marked blocked
+    standin.faults.clear()
+    await user.send("/start")  # back again
+    await user.next_message()
+    await user.send("/subscriptions")
+    assert "1 of 7 lessons read" in (await user.next_message()).text
+    clock.set(at(27, 7, 1))
+    assert "The nominal leader" in (await user.next_message()).text
+
+
+async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    await h.stop()
+    clock.set(at(24, 21, 30))  # 23:30 in Kyiv: the missed 09:00 slot is found in quiet hours
+    await h.start()
+    await user.expect_no_event(0.5)
+    clock.set(at(25, 6, 1))  # 08:01: quiet hours are over
+    assert "Everything is fine as it is" in (await user.next_message()).text
+    clock.set(at(25, 7, 1))  # Wednesday's own slot: already delivered today
+    await user.expect_no_event(0.4)
+
+
+async def test_review_cards_come_back_and_are_answered(h, clock):
+    user = await newcomer(h)
+    await user.send("/start l_all-is-fine")
+    lesson = await user.next_message()
+    await user.press(lesson, "📝 Take the quiz")
+    question = await user.next_message()
+    while "question" in question.text:
+        await user.press(question, data=question.buttons[0][1])  # always option A
+        await user.next_edit()
+        question = await user.next_message()
+    assert "Quiz done" in question.text
+    await user.send("/review")  # the cards exist but none is due yet
+    assert "All caught up" in (await user.next_message()).text
+
+    clock.set(at(30, 12))  # a week later: the cards are due
+    await user.send("/review")
+    card = await user.next_message()
+    assert card.text.startswith("🔁 Review") and "cards due" in card.text
+    options = list(card.buttons)
+    await user.press(card, "A")
+    judged = await user.next_edit()
+    assert "Next review of this card" in judged.text
+    follow = await user.next_message()
+    assert follow.text.startswith("🔁 Review") or "All caught up" in follow.text
+    await user.press_raw(card, options[1][1])  # the same card again (a double press)
+    answer = await user.next_event(kinds=("callback_answer",))
+    assert "already answered" in answer.callback.answer.get("text", "")
+
+
+async def test_daily_nudge_tells_how_many_reviews_are_due(h, clock):
+    user = await newcomer(h)
+    await user.send("/start l_silos")
+    lesson = await user.next_message()
+    await user.press(lesson, "📝 Take the quiz")
+    question = await user.next_message()
+    while "question" in question.text:
+        await user.press(question, data=question.buttons[0][1])
+        await user.next_edit()
+        question = await user.next_message()
+    clock.set(at(30, 7, 1))  # a week later the cards are due: the slot says so
+    nudge = await user.next_message()
+    assert "review cards are due today" in nudge.text or "review card is due today" in nudge.text
+    await user.press(nudge, "🔁 Review now")
+    assert (await user.next_message()).text.startswith("🔁 Review")
+
+
+async def test_settings_by_buttons_and_by_typing(h, clock):
+    user = await newcomer(h)
+    await user.send("/settings")
+    overview = await user.next_message()
+    await user.press(overview, "🕘 Time")
+    picker = await user.next_edit()
+    await user.press(picker, "07:00")
+    assert "Time: 07:00" in (await user.next_edit()).text
+    await user.press(overview, "🌍 Time zone")
+    zones = await user.next_edit()
+    await user.press(zones, "⌨️ Type a zone or UTC offset")
+    await user.next_edit()
+    await user.send("Atlantis")
+    assert "could not read that" in (await user.next_message()).text
+    await user.send("berlin")
+    overview = await user.next_message()
+    assert "Time zone: Europe/Berlin" in overview.text
+    await user.send("hello")  # no longer awaited: the usual hint
+    assert "Delivery settings" not in (await user.next_message()).text
+    await user.press(overview, "🌙 Quiet hours")
+    quiet = await user.next_edit()
+    await user.press(quiet, "⌨️ Type them")
+    await user.next_edit()
+    await user.send("/help")  # a command cancels typing
+    await user.next_message()
+    await user.send("23-7")
+    assert "Quiet hours" not in (await user.next_message()).text
+
+
+async def _blocked(h: Harness, user_id: int) -> bool:
+    user = await h.storage.get_user(user_id)
+    return bool(user and user.blocked and user.next_slot_at is None)
+
+
+async def _until(check, within: float = 3.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
