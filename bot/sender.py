@@ -67,14 +67,15 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     async def acquire(self) -> None:
-        if self.rate <= 0:
-            return
+        """Wait for a flood-control pause to end, then for a token (rate 0: no pacing)."""
         async with self._lock:
             while True:
                 now = time.monotonic()
                 if now < self._paused_until:
                     await asyncio.sleep(self._paused_until - now)
                     continue
+                if self.rate <= 0:
+                    return
                 self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
                 if self._tokens >= 1:

@@ -1,0 +1,87 @@
+"""The shared sender against the real stand-in: retries, flood control, blocked chats, pacing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest_asyncio
+from telegram import Bot
+
+from bot.sender import Pacer, Sender, SendStatus
+from bot.standin import BotAPIStandIn
+from bot.transport import make_request
+from storage.sqlite import SQLiteStorage
+
+TOKEN = "123456:TEST-TOKEN-0123456789abcdefghij"
+USER = 3003
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+@pytest_asyncio.fixture
+async def env(tmp_path) -> AsyncIterator[tuple[BotAPIStandIn, Sender, SQLiteStorage]]:
+    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
+    await storage.open()
+    await storage.touch_user(USER, "Iryna", "uk", NOW)
+    async with BotAPIStandIn(token=TOKEN) as standin:
+        standin.user(USER, "Iryna", language_code="uk")
+        request = make_request("aiohttp", pool_size=4, timeout=0.5, for_updates=False)
+        async with Bot(TOKEN, base_url=f"{standin.url}/bot", request=request) as bot:
+            yield standin, Sender(bot, storage, lambda: NOW, rate=0, backoff=0.01), storage
+    await storage.close()
+
+
+def calls(standin: BotAPIStandIn) -> int:
+    return standin.call_counts["sendmessage"]
+
+
+async def test_server_errors_are_retried_until_delivered(env):
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="server_error", status=502, times=2)
+    result = await sender.send_message(USER, "hello")
+    assert result.status is SendStatus.SENT and result.message.text == "hello"
+    assert calls(standin) == 3
+    assert [m.text for m in standin.user(USER).bot_messages()] == ["hello"]
+
+
+async def test_persistent_errors_give_up(env):
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="server_error", status=500, times=None)
+    result = await sender.send_message(USER, "hello")
+    assert result.status is SendStatus.FAILED and calls(standin) == sender.attempts
+
+
+async def test_an_ambiguous_timeout_is_not_retried(env):
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="delay", seconds=1.5)
+    result = await sender.send_message(USER, "slow")
+    assert result.status is SendStatus.FAILED and "timed out" in result.error
+    assert calls(standin) == 1  # retrying could deliver it twice
+
+
+async def test_forbidden_and_unknown_chats_mark_the_user_blocked(env):
+    standin, sender, storage = env
+    standin.faults.add("sendMessage", kind="forbidden")
+    assert (await sender.send_message(USER, "x")).status is SendStatus.BLOCKED
+    assert (await storage.get_user(USER)).blocked
+    assert calls(standin) == 1
+    result = await sender.send_message(987654, "nobody")  # no such chat
+    assert result.status is SendStatus.BLOCKED
+
+
+async def test_flood_control_waits_then_sends(env):
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="retry_after", retry_after=1)
+    started = time.monotonic()
+    assert (await sender.send_message(USER, "after the wait")).ok
+    assert time.monotonic() - started >= 0.9
+    assert calls(standin) == 2
+
+
+async def test_pacer_spaces_sends():
+    pacer = Pacer(rate=20, burst=1)
+    started = time.monotonic()
+    for _ in range(6):
+        await pacer.acquire()
+    assert time.monotonic() - started >= 0.2  # 5 waits of 1/20 s after the first token
