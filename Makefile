@@ -55,6 +55,7 @@ i18n: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.journey
+	$(BIN)/python -m bench.due
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
