@@ -53,25 +53,53 @@ async def record_quiz_answer(
     now: datetime,
 ) -> Card | None:
     """A judged quiz answer: review (or create) its card and note the day's activity."""
-    question = lesson.quiz[question_index]
     existing = await storage.get_card(user_id, lesson.id, question_index)
-    rating = rating_for(correct, seconds, question)
-    state, due = schedule_card(existing.fsrs if existing else None, rating, now)
-    card = await storage.save_review(
+    card = await _review(
+        storage,
         user_id,
         lesson.id,
         question_index,
-        state,
-        due,
-        expected_reviews=None,
-        rating=int(rating),
-        correct=correct,
-        source="quiz",
-        seconds=seconds,
-        now=now,
+        lesson.quiz[question_index],
+        existing.fsrs if existing else None,
+        None,
+        correct,
+        seconds,
+        "quiz",
+        now,
     )
     await storage.add_activity(user_id, local_day(now, prefs))
     return card
+
+
+async def _review(
+    storage: Storage,
+    user_id: int,
+    lesson_id: str,
+    question_index: int,
+    question: QuizQuestion,
+    state: str | None,
+    expected_reviews: int | None,
+    correct: bool,
+    seconds: float | None,
+    source: str,
+    now: datetime,
+) -> Card | None:
+    """Rate one answer, move the card on with FSRS and store both (guarded by the count)."""
+    rating = rating_for(correct, seconds, question)
+    new_state, due = schedule_card(state, rating, now)
+    return await storage.save_review(
+        user_id,
+        lesson_id,
+        question_index,
+        new_state,
+        due,
+        expected_reviews=expected_reviews,
+        rating=int(rating),
+        correct=correct,
+        source=source,
+        seconds=seconds,
+        now=now,
+    )
 
 
 class ReviewVerdict(enum.Enum):
@@ -125,20 +153,18 @@ async def answer_review(
     if card.reviews != asked_reviews:
         return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)
     correct = option == question.correct
-    rating = rating_for(correct, seconds, question)
-    state, due = schedule_card(card.fsrs, rating, now)
-    saved = await storage.save_review(
+    saved = await _review(
+        storage,
         user_id,
         card.lesson_id,
         card.question,
-        state,
-        due,
-        expected_reviews=asked_reviews,
-        rating=int(rating),
-        correct=correct,
-        source="review",
-        seconds=seconds,
-        now=now,
+        question,
+        card.fsrs,
+        asked_reviews,
+        correct,
+        seconds,
+        "review",
+        now,
     )
     if saved is None:  # a concurrent press got there first
         return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)

@@ -221,48 +221,51 @@ async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
     await user.expect_no_event(0.4)
 
 
-async def test_review_cards_come_back_and_are_answered(h, clock):
-    user = await newcomer(h)
-    await user.send("/start l_all-is-fine")
+async def take_quiz(user, lesson_id: str) -> int:
+    """Open a lesson by deep link and answer its quiz with option A; the number of questions."""
+    await user.send(f"/start l_{lesson_id}")
     lesson = await user.next_message()
     await user.press(lesson, "📝 Take the quiz")
-    question = await user.next_message()
+    question, asked = await user.next_message(), 0
     while "question" in question.text:
-        await user.press(question, data=question.buttons[0][1])  # always option A
+        await user.press(question, data=question.buttons[0][1])
         await user.next_edit()
-        question = await user.next_message()
+        question, asked = await user.next_message(), asked + 1
     assert "Quiz done" in question.text
+    return asked
+
+
+async def test_review_cards_come_back_and_are_answered(h, clock):
+    user = await newcomer(h)
+    cards = await take_quiz(user, "all-is-fine")
     await user.send("/review")  # the cards exist but none is due yet
     assert "All caught up" in (await user.next_message()).text
 
-    clock.set(at(30, 12))  # a week later: the cards are due
+    clock.set(at(30, 12))  # a week later: every card is due
     await user.send("/review")
     card = await user.next_message()
-    assert card.text.startswith("🔁 Review") and "cards due" in card.text
+    assert card.text.startswith("🔁 Review") and f"{cards} cards due" in card.text
     options = list(card.buttons)
     await user.press(card, "A")
     judged = await user.next_edit()
     assert "Next review of this card" in judged.text
-    follow = await user.next_message()
-    assert follow.text.startswith("🔁 Review") or "All caught up" in follow.text
-    await user.press_raw(card, options[1][1])  # the same card again (a double press)
+    for left in range(cards - 1, 0, -1):
+        card = await user.next_message()
+        assert card.text.startswith("🔁 Review") and f"{left} card" in card.text
+        await user.press(card, "B")
+        await user.next_edit()
+    assert "All caught up" in (await user.next_message()).text
+    await user.press_raw(judged, options[1][1])  # the first card again (a double press)
     answer = await user.next_event(kinds=("callback_answer",))
     assert "already answered" in answer.callback.answer.get("text", "")
 
 
 async def test_daily_nudge_tells_how_many_reviews_are_due(h, clock):
     user = await newcomer(h)
-    await user.send("/start l_silos")
-    lesson = await user.next_message()
-    await user.press(lesson, "📝 Take the quiz")
-    question = await user.next_message()
-    while "question" in question.text:
-        await user.press(question, data=question.buttons[0][1])
-        await user.next_edit()
-        question = await user.next_message()
+    cards = await take_quiz(user, "silos")
     clock.set(at(30, 7, 1))  # a week later the cards are due: the slot says so
     nudge = await user.next_message()
-    assert "review cards are due today" in nudge.text or "review card is due today" in nudge.text
+    assert f"{cards} review cards are due today" in nudge.text
     await user.press(nudge, "🔁 Review now")
     assert (await user.next_message()).text.startswith("🔁 Review")
 

@@ -14,14 +14,6 @@ from storage.sqlite import SQLiteStorage, migrations
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
-    await storage.open()
-    yield storage
-    await storage.close()
-
-
 async def test_migrations_apply_once_and_set_wal(tmp_path):
     path = tmp_path / "cx.sqlite3"
     storage = SQLiteStorage(path)

@@ -13,14 +13,6 @@ from storage.sqlite import SQLiteStorage
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
-    await storage.open()
-    yield storage
-    await storage.close()
-
-
 async def users_due(db: SQLiteStorage, n: int, slot: datetime = T0) -> None:
     for user_id in range(1, n + 1):
         await db.touch_user(user_id, f"U{user_id}", "en", T0 - timedelta(days=1))
