@@ -16,11 +16,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.broadcaster import BroadcastRunner
 from bot.commands import commands_for
 from bot.config import Settings
 from bot.context import BotData, CxContext, Deps
 from bot.delivery import DeliveryEngine
 from bot.features import (
+    admin,
     errors,
     fallback,
     lessons,
@@ -44,6 +46,7 @@ from storage.sqlite import SQLiteStorage
 log = logging.getLogger(__name__)
 
 FEATURES = (
+    admin,  # its draft-message handler runs first (group -1), for admins only
     start,
     lessons,
     quiz,
@@ -118,11 +121,13 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         deps.clock,
         default_language=settings.default_language,
     )
+    broadcasts = BroadcastRunner(app.bot, deps.storage, sender, settings, deps.clock)
     app.bot_data.sender, app.bot_data.engine = sender, engine
+    app.bot_data.broadcasts = broadcasts
     assert app.job_queue is not None
-    app.job_queue.run_repeating(
-        engine.tick, interval=settings.tick_seconds, first=settings.tick_seconds, name="slots"
-    )
+    every = settings.tick_seconds
+    app.job_queue.run_repeating(engine.tick, interval=every, first=every, name="slots")
+    app.job_queue.run_repeating(broadcasts.tick, interval=every, first=every, name="broadcasts")
     return app
 
 
@@ -132,12 +137,16 @@ async def _post_init(app: Application) -> None:
     recovered = await deps.storage.recover_pending(deps.clock())
     if recovered:
         log.warning("%d delivery(ies) interrupted by a crash are due again", recovered)
+    unconfirmed = await app.bot_data.broadcasts.recover()
+    if unconfirmed:
+        log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
     await set_command_menus(app)
 
 
 async def _post_stop(app: Application) -> None:
-    """Let the slot drain finish what it claimed before storage closes."""
+    """Let the slot drain and the broadcast finish what is in flight before storage closes."""
     await app.bot_data.engine.stop()
+    await app.bot_data.broadcasts.stop()
 
 
 async def set_command_menus(app: Application) -> None:

@@ -23,6 +23,7 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     ask:<t|z|q>               let me type the time / zone / quiet hours
     rv                        review due cards
     rv:<card>:<n>:<opt>:<ts>  answer card (asked after n reviews) with opt; shown at unix ts
+    ab:<verb>:<id>[:<arg>]    an admin's broadcast control (see ADMIN_VERBS); admins only
 """
 
 from __future__ import annotations
@@ -194,6 +195,33 @@ class ReviewAnswer:
         return f"rv:{self.card_id}:{self.reviews}:{self.option}:{self.shown_at}"
 
 
+# verb -> what its argument must look like (None: no argument)
+ADMIN_VERBS: dict[str, re.Pattern[str] | None] = {
+    "lang": re.compile(r"^(en|ru|uk)$"),  # toggle a language in the audience
+    "ser": re.compile(r"^\d{1,2}$"),  # toggle subscribers of the n-th series
+    "idle": None,  # cycle the idle filter
+    "btn": None,  # cycle the deep-link button (channel announcements)
+    "go": None,  # confirm: send now
+    "at": re.compile(r"^(60|tm)$"),  # schedule: in an hour / tomorrow 09:00
+    "x": None,  # drop the draft
+    "p": None,  # pause
+    "r": None,  # resume
+    "c": None,  # cancel a running broadcast
+    "retry": None,  # send again to the failed recipients
+}
+
+
+@dataclass(frozen=True)
+class AdminAction:
+    verb: str
+    broadcast_id: int
+    arg: str | None = None
+
+    def encode(self) -> str:
+        tail = f":{self.arg}" if self.arg is not None else ""
+        return f"ab:{self.verb}:{self.broadcast_id}{tail}"
+
+
 Callback = (
     Menu
     | Language
@@ -214,6 +242,7 @@ Callback = (
     | AskInput
     | StartReview
     | ReviewAnswer
+    | AdminAction
 )
 
 _INT = re.compile(r"^(0|[1-9][0-9]{0,8})$")  # non-negative, no sign, bounded
@@ -278,4 +307,10 @@ def parse(data: str | None) -> Callback | None:
             return StartReview()
         case "rv", [c, n, o, ts] if None not in (_int(c), _int(n), _int(o)) and _TS.match(ts):
             return ReviewAnswer(_int(c), _int(n), _int(o), int(ts))  # type: ignore[arg-type]
+        case "ab", [verb, bid, *rest] if verb in ADMIN_VERBS and _int(bid) is not None:
+            pattern = ADMIN_VERBS[verb]
+            if pattern is None and not rest:
+                return AdminAction(verb, _int(bid))  # type: ignore[arg-type]
+            if pattern is not None and len(rest) == 1 and pattern.match(rest[0]):
+                return AdminAction(verb, _int(bid), rest[0])  # type: ignore[arg-type]
     return None

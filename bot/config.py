@@ -52,9 +52,17 @@ class Settings(BaseSettings):
         description="overall outgoing messages per second (0 disables the limiter)",
     )
     bulk_rate: float = Field(
-        default=20.0,
+        default=25.0,
         ge=0,
         description="messages per second for drips, nudges and broadcasts (0: no pacing)",
+    )
+    channel: str | None = Field(
+        default=None,
+        description="the project's channel for /announce: @username or -100... id",
+    )
+    paid_broadcast: bool = Field(
+        default=False,
+        description="send broadcasts with allow_paid_broadcast (up to 1,000/s, paid in Stars)",
     )
     tick_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="how often due deliveries are looked for"
@@ -63,6 +71,23 @@ class Settings(BaseSettings):
         default="aiohttp",
         description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",
     )
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15}", text):
+            raise ValueError("must be a channel @username or its -100... id")
+        return text
+
+    @property
+    def channel_chat(self) -> int | str | None:
+        """The channel as the Bot API wants it (numeric ids as int)."""
+        if self.channel is None:
+            return None
+        return int(self.channel) if self.channel.lstrip("-").isdigit() else self.channel
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from content.model import Catalog
 from storage.base import Storage
 
 if TYPE_CHECKING:
+    from bot.broadcaster import BroadcastRunner
     from bot.delivery import DeliveryEngine
     from bot.sender import Sender
 
@@ -43,6 +44,7 @@ class BotData:
     deps: Deps
     sender: Sender
     engine: DeliveryEngine
+    broadcasts: BroadcastRunner
 
 
 class CxContext(CallbackContext[ExtBot, dict, dict, BotData]):

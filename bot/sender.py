@@ -112,13 +112,26 @@ class Sender:
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> SendResult:
         return await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, **kwargs))
 
-    async def call(self, chat_id: int, send: Callable[[], Awaitable[Any]]) -> SendResult:
-        """Run one Bot API send for ``chat_id`` with pacing, retries and blocked marking."""
+    async def call(
+        self,
+        chat_id: int | str,
+        send: Callable[[], Awaitable[Any]],
+        *,
+        on_dispatch: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        """Run one Bot API send for ``chat_id`` with pacing, retries and blocked marking.
+
+        ``on_dispatch`` runs once, after the pacer lets the send go and just before the
+        first request (broadcasts record "sending" there).
+        """
         delay = self.backoff
         last_error = ""
         failures = floods = 0
         while failures < self.attempts and floods < MAX_FLOOD_WAITS:
             await self.pacer.acquire()
+            if on_dispatch is not None:
+                await on_dispatch()
+                on_dispatch = None
             try:
                 result = await send()
             except RetryAfter as exc:
@@ -150,8 +163,8 @@ class Sender:
         log.warning("giving up on a message to %s: %s", chat_id, last_error)
         return SendResult(SendStatus.FAILED, error=last_error)
 
-    async def _unreachable(self, chat_id: int, why: str) -> SendResult:
+    async def _unreachable(self, chat_id: int | str, why: str) -> SendResult:
         log.info("chat %s cannot be reached (%s): marked blocked", chat_id, why)
-        if chat_id > 0:  # a private chat's id is the user's id
+        if isinstance(chat_id, int) and chat_id > 0:  # a private chat's id is the user's id
             await self.storage.set_blocked(chat_id, True, self.clock())
         return SendResult(SendStatus.BLOCKED, error=why)

@@ -8,6 +8,7 @@ at all.
 from __future__ import annotations
 
 import enum
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,6 +134,73 @@ class TrainingFacts:
     completed: frozenset[str]
     reviews_due: int
     has_cards: bool
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a broadcast goes to: learners who have not blocked the bot, narrowed by each
+    non-empty filter (all must hold)."""
+
+    languages: tuple[str, ...] = ()
+    series: tuple[str, ...] = ()  # subscribers (active or paused) of any of these
+    idle_days: int | None = None  # not seen for at least this many days
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"languages": self.languages, "series": self.series, "idle_days": self.idle_days}
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Audience:
+        data = json.loads(text or "{}")
+        return cls(
+            tuple(data.get("languages") or ()),
+            tuple(data.get("series") or ()),
+            data.get("idle_days"),
+        )
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    admin_id: int
+    target: str  # users, channel
+    source_chat_id: int
+    source_message_id: int
+    button_series: str | None
+    audience: Audience
+    status: str  # draft, scheduled, queued, running, paused, done, cancelled
+    run_at: datetime | None
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    total: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+BROADCAST_FIELDS = ("audience", "button_series", "progress_chat_id", "progress_message_id")
+
+
+@dataclass(frozen=True)
+class Stats:
+    learners: int
+    active_7: int
+    active_30: int
+    blocked: int
+    by_language: dict[str, int]
+    subscriptions: dict[str, int]  # series id -> active subscribers
+    lessons_completed: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    lesson_id: str
+    question: int
+    answers: int
+    correct: int
 
 
 PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
@@ -268,6 +336,91 @@ class Storage(ABC):
 
     @abstractmethod
     async def activity_days(self, user_id: int) -> list[date]: ...
+
+    # Broadcasts ------------------------------------------------------------------------
+    @abstractmethod
+    async def create_broadcast(
+        self, admin_id: int, target: str, source_chat_id: int, source_message_id: int,
+        now: datetime,
+    ) -> Broadcast: ...  # fmt: skip
+
+    @abstractmethod
+    async def get_broadcast(self, broadcast_id: int) -> Broadcast | None: ...
+
+    @abstractmethod
+    async def update_broadcast(self, broadcast_id: int, **fields: object) -> Broadcast | None:
+        """Change draft details (names in BROADCAST_FIELDS; audience as an Audience)."""
+
+    @abstractmethod
+    async def audience_size(
+        self, audience: Audience, now: datetime, default_language: str
+    ) -> int: ...
+
+    @abstractmethod
+    async def confirm_broadcast(
+        self,
+        broadcast_id: int,
+        run_at: datetime | None,
+        now: datetime,
+        default_language: str,
+        channel_id: int | str | None = None,
+    ) -> Broadcast | None:
+        """Draft -> queued (or scheduled): fix the recipients in the same transaction.
+
+        None if the broadcast is no longer a draft (a double-pressed confirm sends once).
+        """
+
+    @abstractmethod
+    async def set_broadcast_status(
+        self, broadcast_id: int, status: str, expected: tuple[str, ...], now: datetime
+    ) -> bool:
+        """Compare-and-set the status; False if it was not one of ``expected``."""
+
+    @abstractmethod
+    async def next_broadcast(self, now: datetime) -> Broadcast | None:
+        """The broadcast to run now: a running one, else the oldest queued, else a due
+        scheduled one (which becomes queued)."""
+
+    @abstractmethod
+    async def pending_recipients(self, broadcast_id: int, limit: int) -> list[int]: ...
+
+    @abstractmethod
+    async def mark_sending(self, broadcast_id: int, chat_id: int) -> None: ...
+
+    @abstractmethod
+    async def record_results(
+        self, broadcast_id: int, results: list[tuple[int, str, str | None]], now: datetime
+    ) -> None:
+        """(chat id, status, error) for recipients whose send ended."""
+
+    @abstractmethod
+    async def recipient_counts(self, broadcast_id: int) -> dict[str, int]: ...
+
+    @abstractmethod
+    async def retry_failed(self, broadcast_id: int) -> int:
+        """A finished broadcast's failed recipients become pending again; it is queued."""
+
+    @abstractmethod
+    async def mark_unconfirmed(self) -> int:
+        """After a hard stop: recipients left 'sending' become 'unconfirmed' (not resent)."""
+
+    @abstractmethod
+    async def broadcasts(self, limit: int) -> list[tuple[Broadcast, dict[str, int]]]: ...
+
+    # Statistics ------------------------------------------------------------------------
+    @abstractmethod
+    async def stats(self, now: datetime, default_language: str) -> Stats: ...
+
+    @abstractmethod
+    async def question_stats(self) -> list[QuestionStats]: ...
+
+    @abstractmethod
+    async def daily_activity(self, since: date) -> list[tuple[date, int, int]]:
+        """Per day since ``since``: (day, learners active, lessons completed)."""
+
+    @abstractmethod
+    async def export_progress(self) -> list[dict[str, object]]:
+        """One row per learner: ids, language, dates, counts (no message contents)."""
 
     # Lessons -------------------------------------------------------------------------
     @abstractmethod

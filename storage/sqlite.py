@@ -19,7 +19,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,14 +27,19 @@ from typing import Any
 import aiosqlite
 
 from storage.base import (
+    BROADCAST_FIELDS,
     PREF_FIELDS,
     AnswerResult,
     AnswerStatus,
     Attempt,
+    Audience,
+    Broadcast,
     Card,
     Claim,
     DeliveryOutcome,
     LessonStats,
+    QuestionStats,
+    Stats,
     Storage,
     SubscriptionRow,
     TrainingFacts,
@@ -551,6 +556,278 @@ class SQLiteStorage(Storage):
             return AnswerResult(AnswerStatus.STALE, attempt)
         return AnswerResult(AnswerStatus.RECORDED, attempt)
 
+    # Broadcasts ------------------------------------------------------------------------
+    async def create_broadcast(
+        self, admin_id: int, target: str, source_chat_id: int, source_message_id: int,
+        now: datetime,
+    ) -> Broadcast:  # fmt: skip
+        rows = await self._write(
+            "INSERT INTO broadcasts (admin_id, target, source_chat_id, source_message_id, "
+            "status, created_at) VALUES (?, ?, ?, ?, 'draft', ?) RETURNING *",
+            (admin_id, target, source_chat_id, source_message_id, to_db(now)),
+        )
+        return _broadcast(rows[0])
+
+    async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
+        row = await self._fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return _broadcast(row) if row else None
+
+    async def update_broadcast(self, broadcast_id: int, **fields: object) -> Broadcast | None:
+        unknown = set(fields) - set(BROADCAST_FIELDS)
+        if unknown:
+            raise ValueError(f"not a broadcast field: {sorted(unknown)}")
+        values = {
+            name: value.to_json() if isinstance(value, Audience) else value
+            for name, value in fields.items()
+        }
+        sets = ", ".join(f"{name} = :{name}" for name in values)
+        rows = await self._write(
+            f"UPDATE broadcasts SET {sets} WHERE id = :id RETURNING *",
+            {**values, "id": broadcast_id},
+        )
+        return _broadcast(rows[0]) if rows else None
+
+    @staticmethod
+    def _audience_sql(audience: Audience, now: datetime, default_language: str):
+        where = ["u.blocked = 0"]
+        params: dict[str, object] = {"default": default_language}
+        if audience.languages:
+            names = [f":lang{i}" for i in range(len(audience.languages))]
+            params.update({f"lang{i}": lang for i, lang in enumerate(audience.languages)})
+            where.append(
+                "COALESCE(u.language, CASE WHEN lower(substr(u.tg_language, 1, 2)) "
+                "IN ('en', 'ru', 'uk') THEN lower(substr(u.tg_language, 1, 2)) "
+                f"ELSE :default END) IN ({', '.join(names)})"
+            )
+        if audience.series:
+            names = [f":series{i}" for i in range(len(audience.series))]
+            params.update({f"series{i}": sid for i, sid in enumerate(audience.series)})
+            where.append(
+                "EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = u.id AND "
+                f"s.status IN ('active', 'paused') AND s.series_id IN ({', '.join(names)}))"
+            )
+        if audience.idle_days:
+            params["idle_before"] = to_db(now - timedelta(days=audience.idle_days))
+            where.append("u.last_seen <= :idle_before")
+        return " AND ".join(where), params
+
+    async def audience_size(self, audience: Audience, now: datetime, default_language: str) -> int:
+        where, params = self._audience_sql(audience, now, default_language)
+        row = await self._fetchone(f"SELECT COUNT(*) AS n FROM users u WHERE {where}", params)
+        return int(row["n"]) if row else 0
+
+    async def confirm_broadcast(
+        self,
+        broadcast_id: int,
+        run_at: datetime | None,
+        now: datetime,
+        default_language: str,
+        channel_id: int | str | None = None,
+    ) -> Broadcast | None:
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE broadcasts SET status = :status, run_at = :run_at "
+                "WHERE id = :id AND status = 'draft' RETURNING *",
+                {
+                    "status": "scheduled" if run_at else "queued",
+                    "run_at": _stamp(run_at),
+                    "id": broadcast_id,
+                },
+            )
+            if not rows:
+                return None
+            broadcast = _broadcast(rows[0])
+            if broadcast.target == "channel":
+                await db.execute(
+                    "INSERT INTO broadcast_recipients (broadcast_id, chat_id) VALUES (?, ?)",
+                    (broadcast_id, int(channel_id) if isinstance(channel_id, int) else 0),
+                )
+            else:
+                where, params = self._audience_sql(broadcast.audience, now, default_language)
+                await db.execute(
+                    "INSERT INTO broadcast_recipients (broadcast_id, chat_id) "
+                    f"SELECT :bid, u.id FROM users u WHERE {where}",
+                    {**params, "bid": broadcast_id},
+                )
+            total = await db.execute_fetchall(
+                "UPDATE broadcasts SET total = (SELECT COUNT(*) FROM broadcast_recipients "
+                "WHERE broadcast_id = :id) WHERE id = :id RETURNING *",
+                {"id": broadcast_id},
+            )
+        return _broadcast(total[0])
+
+    async def set_broadcast_status(
+        self, broadcast_id: int, status: str, expected: tuple[str, ...], now: datetime
+    ) -> bool:
+        marks = ", ".join("?" for _ in expected)
+        stamp = to_db(now)
+        rows = await self._write(
+            "UPDATE broadcasts SET status = ?, "
+            "started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) "
+            "ELSE started_at END, "
+            "finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE finished_at END "
+            f"WHERE id = ? AND status IN ({marks}) RETURNING id",
+            (status, status, stamp, status, stamp, broadcast_id, *expected),
+        )
+        return bool(rows)
+
+    async def next_broadcast(self, now: datetime) -> Broadcast | None:
+        await self._write(
+            "UPDATE broadcasts SET status = 'queued' WHERE status = 'scheduled' AND run_at <= ?",
+            (to_db(now),),
+        )
+        row = await self._fetchone(
+            "SELECT * FROM broadcasts WHERE status IN ('running', 'queued') "
+            "ORDER BY status = 'running' DESC, id LIMIT 1"
+        )
+        return _broadcast(row) if row else None
+
+    async def pending_recipients(self, broadcast_id: int, limit: int) -> list[int]:
+        rows = await self._fetchall(
+            "SELECT chat_id FROM broadcast_recipients WHERE broadcast_id = ? "
+            "AND status = 'pending' ORDER BY chat_id LIMIT ?",
+            (broadcast_id, limit),
+        )
+        return [row["chat_id"] for row in rows]
+
+    async def mark_sending(self, broadcast_id: int, chat_id: int) -> None:
+        await self._write(
+            "UPDATE broadcast_recipients SET status = 'sending' "
+            "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
+            (broadcast_id, chat_id),
+        )
+
+    async def record_results(
+        self, broadcast_id: int, results: list[tuple[int, str, str | None]], now: datetime
+    ) -> None:
+        if not results:
+            return
+        stamp = to_db(now)
+        async with self._tx() as db:
+            await db.executemany(
+                "UPDATE broadcast_recipients SET status = ?, error = ?, sent_at = ? "
+                "WHERE broadcast_id = ? AND chat_id = ?",
+                [(status, error, stamp, broadcast_id, chat) for chat, status, error in results],
+            )
+
+    async def recipient_counts(self, broadcast_id: int) -> dict[str, int]:
+        rows = await self._fetchall(
+            "SELECT status, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? "
+            "GROUP BY status",
+            (broadcast_id,),
+        )
+        return {row["status"]: int(row["n"]) for row in rows}
+
+    async def retry_failed(self, broadcast_id: int) -> int:
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE broadcast_recipients SET status = 'pending', error = NULL "
+                "WHERE broadcast_id = ? AND status = 'failed' RETURNING chat_id",
+                (broadcast_id,),
+            )
+            if rows:
+                await db.execute(
+                    "UPDATE broadcasts SET status = 'queued', finished_at = NULL "
+                    "WHERE id = ? AND status = 'done'",
+                    (broadcast_id,),
+                )
+        return len(rows)
+
+    async def mark_unconfirmed(self) -> int:
+        rows = await self._write(
+            "UPDATE broadcast_recipients SET status = 'unconfirmed', "
+            "error = 'the bot stopped during this send' WHERE status = 'sending' RETURNING chat_id"
+        )
+        return len(rows)
+
+    async def broadcasts(self, limit: int) -> list[tuple[Broadcast, dict[str, int]]]:
+        rows = await self._fetchall(
+            "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [(_broadcast(row), await self.recipient_counts(row["id"])) for row in rows]
+
+    # Statistics ------------------------------------------------------------------------
+    async def stats(self, now: datetime, default_language: str) -> Stats:
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(last_seen >= :d7), 0) AS a7, "
+            "COALESCE(SUM(last_seen >= :d30), 0) AS a30, COALESCE(SUM(blocked), 0) AS b "
+            "FROM users",
+            {"d7": to_db(now - timedelta(days=7)), "d30": to_db(now - timedelta(days=30))},
+        )
+        languages = await self._fetchall(
+            "SELECT COALESCE(language, CASE WHEN lower(substr(tg_language, 1, 2)) "
+            "IN ('en', 'ru', 'uk') THEN lower(substr(tg_language, 1, 2)) ELSE :d END) AS lang, "
+            "COUNT(*) AS n FROM users GROUP BY lang ORDER BY n DESC",
+            {"d": default_language},
+        )
+        subs = await self._fetchall(
+            "SELECT series_id, COUNT(*) AS n FROM subscriptions WHERE status = 'active' "
+            "GROUP BY series_id ORDER BY n DESC"
+        )
+        done = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM lesson_progress WHERE completed_at IS NOT NULL"
+        )
+        answers = await self._fetchone(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(correct), 0) AS ok FROM quiz_answers"
+        )
+        assert row and done and answers
+        return Stats(
+            learners=int(row["n"]),
+            active_7=int(row["a7"]),
+            active_30=int(row["a30"]),
+            blocked=int(row["b"]),
+            by_language={r["lang"]: int(r["n"]) for r in languages},
+            subscriptions={r["series_id"]: int(r["n"]) for r in subs},
+            lessons_completed=int(done["n"]),
+            answers=int(answers["n"]),
+            correct=int(answers["ok"]),
+        )
+
+    async def question_stats(self) -> list[QuestionStats]:
+        rows = await self._fetchall(
+            "SELECT lesson_id, question, COUNT(*) AS n, SUM(correct) AS ok FROM quiz_answers "
+            "GROUP BY lesson_id, question"
+        )
+        return [
+            QuestionStats(r["lesson_id"], r["question"], int(r["n"]), int(r["ok"])) for r in rows
+        ]
+
+    async def daily_activity(self, since: date) -> list[tuple[date, int, int]]:
+        active = await self._fetchall(
+            "SELECT day, COUNT(*) AS n FROM activity_days WHERE day >= ? GROUP BY day",
+            (since.isoformat(),),
+        )
+        completed = await self._fetchall(
+            "SELECT substr(completed_at, 1, 10) AS day, COUNT(*) AS n FROM lesson_progress "
+            "WHERE completed_at >= ? GROUP BY day",
+            (since.isoformat(),),
+        )
+        by_day: dict[str, list[int]] = {}
+        for r in active:
+            by_day.setdefault(r["day"], [0, 0])[0] = int(r["n"])
+        for r in completed:
+            by_day.setdefault(r["day"], [0, 0])[1] = int(r["n"])
+        return [(date.fromisoformat(d), a, c) for d, (a, c) in sorted(by_day.items())]
+
+    async def export_progress(self) -> list[dict[str, object]]:
+        rows = await self._fetchall(
+            """
+            SELECT u.id AS user_id, u.language, u.tg_language, u.first_seen, u.last_seen,
+                   u.blocked,
+                   (SELECT COUNT(*) FROM lesson_progress p WHERE p.user_id = u.id) AS opened,
+                   (SELECT COUNT(*) FROM lesson_progress p WHERE p.user_id = u.id
+                      AND p.completed_at IS NOT NULL) AS completed,
+                   (SELECT COUNT(*) FROM quiz_answers a WHERE a.user_id = u.id) AS answers,
+                   (SELECT COALESCE(SUM(correct), 0) FROM quiz_answers a
+                      WHERE a.user_id = u.id) AS correct,
+                   (SELECT COUNT(*) FROM subscriptions s WHERE s.user_id = u.id
+                      AND s.status = 'active') AS subscriptions,
+                   (SELECT COUNT(*) FROM review_cards c WHERE c.user_id = u.id) AS cards
+            FROM users u ORDER BY u.id
+            """
+        )
+        return [dict(row) for row in rows]
+
 
 def _stamp(value: datetime | None) -> str | None:
     return to_db(value) if value is not None else None
@@ -577,6 +854,26 @@ def _user(row: sqlite3.Row) -> User:
         ignored_nudges=row["ignored_nudges"],
         returned=bool(row["returned"]),
         awaiting=row["awaiting"],
+    )
+
+
+def _broadcast(row: sqlite3.Row) -> Broadcast:
+    return Broadcast(
+        id=row["id"],
+        admin_id=row["admin_id"],
+        target=row["target"],
+        source_chat_id=row["source_chat_id"],
+        source_message_id=row["source_message_id"],
+        button_series=row["button_series"],
+        audience=Audience.from_json(row["audience"]),
+        status=row["status"],
+        run_at=from_db(row["run_at"]),
+        progress_chat_id=row["progress_chat_id"],
+        progress_message_id=row["progress_message_id"],
+        total=row["total"],
+        created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
+        started_at=from_db(row["started_at"]),
+        finished_at=from_db(row["finished_at"]),
     )
 
 

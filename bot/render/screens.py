@@ -35,8 +35,10 @@ def _button(text: str, data: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data.encode())
 
 
-def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([row for row in rows if row])
+def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """The keyboard of the non-empty rows; None when there are none (no keyboard at all)."""
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def menu_rows(t: Translator) -> list[list[InlineKeyboardButton]]:

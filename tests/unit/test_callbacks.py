@@ -33,6 +33,10 @@ ALL = [
     cb.AskInput("q"),
     cb.StartReview(),
     cb.ReviewAnswer(123456789, 12, 3, 1795438885),
+    cb.AdminAction("go", 7),
+    cb.AdminAction("lang", 7, "uk"),
+    cb.AdminAction("ser", 7, "3"),
+    cb.AdminAction("at", 7, "tm"),
 ]
 
 
@@ -81,6 +85,12 @@ def test_forged_and_malformed_data_is_rejected():
         "rv:1:0:0:123",
         "sub:",
         "sub:Bad_Id",
+        "ab:go",
+        "ab:go:1:extra",
+        "ab:lang:1:de",
+        "ab:lang:1",
+        "ab:launch:1",
+        "ab:at:1:5",
     ]:
         assert cb.parse(data) is None, data
 

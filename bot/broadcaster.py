@@ -1,0 +1,202 @@
+"""Runs confirmed broadcasts in the background through the shared, paced sender.
+
+One broadcast at a time (others wait, queued). Recipients are fixed in the database when the
+admin confirms; each moves pending -> sending (written just before its Bot API call) ->
+sent / blocked / failed. A restart continues with the pending ones, so nobody gets the
+message twice: after a graceful stop nothing is left "sending"; after a hard kill the few
+that were in flight become "unconfirmed" and are reported, not resent.
+
+The admin's progress message is edited in place every couple of seconds (bar, counts, rate,
+time left) with Pause / Resume / Cancel; the last edit is the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from bot.config import Settings
+from bot.i18n import translator
+from bot.render import admin as screens
+from bot.sender import Sender, SendResult, SendStatus
+from bot.services import journey
+from bot.services.broadcast import progress_of
+from storage.base import Broadcast, Storage
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+FLUSH_EVERY = 0.25  # seconds between writes of finished recipients
+PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
+
+
+class BroadcastRunner:
+    def __init__(
+        self,
+        bot: ExtBot,
+        storage: Storage,
+        sender: Sender,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        *,
+        workers: int = 32,
+    ) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.sender = sender
+        self.settings = settings
+        self.clock = clock
+        self.workers = workers
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._halt: dict[int, str] = {}  # broadcast id -> "paused" / "cancelled"
+
+    # life cycle --------------------------------------------------------------------------
+    async def recover(self) -> int:
+        return await self.storage.mark_unconfirmed()
+
+    async def tick(self, _context: object = None) -> None:
+        if self._stopping or (self._task is not None and not self._task.done()):
+            return
+        self._task = asyncio.create_task(self._run_all(), name="broadcasts")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            try:
+                await self._task
+            except Exception:  # logged in _run_all
+                pass
+
+    def halt(self, broadcast_id: int, how: str) -> None:
+        """Pause or cancel a running broadcast (in-flight sends finish first)."""
+        self._halt[broadcast_id] = how
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    # running -----------------------------------------------------------------------------
+    async def _run_all(self) -> None:
+        try:
+            while not self._stopping:
+                broadcast = await self.storage.next_broadcast(self.clock())
+                if broadcast is None:
+                    return
+                await self._run(broadcast)
+        except Exception:
+            log.exception("broadcast runner stopped by an error; the next tick resumes it")
+
+    async def _run(self, broadcast: Broadcast) -> None:
+        bid = broadcast.id
+        self._halt.pop(bid, None)
+        if not await self.storage.set_broadcast_status(
+            bid, "running", ("queued", "running"), self.clock()
+        ):
+            return
+        started = time.monotonic()
+        await self._report(broadcast, 0.0, final=False)  # "running", with Pause / Cancel
+        results: list[tuple[int, str, str | None]] = []
+        last_flush = last_edit = time.monotonic()
+        markup = self._markup(broadcast)
+        lock = asyncio.Lock()
+
+        async def flush() -> None:
+            nonlocal results, last_flush
+            async with lock:
+                done, results = results, []
+                last_flush = time.monotonic()
+                await self.storage.record_results(bid, done, self.clock())
+
+        async def send_one(chat_id: int) -> None:
+            target: int | str = chat_id
+            if broadcast.target == "channel":
+                target = self.settings.channel_chat or chat_id
+            result = await self.sender.call(
+                target,
+                lambda: self.bot.copy_message(
+                    target,
+                    broadcast.source_chat_id,
+                    broadcast.source_message_id,
+                    reply_markup=markup,
+                    allow_paid_broadcast=self.settings.paid_broadcast or None,
+                ),
+                on_dispatch=lambda: self.storage.mark_sending(bid, chat_id),
+            )
+            results.append((chat_id, _status(result), result.error))
+
+        while not self._stopping and bid not in self._halt:
+            batch = await self.storage.pending_recipients(bid, BATCH)
+            if not batch:
+                break
+            queue: asyncio.Queue[int] = asyncio.Queue()
+            for chat_id in batch:
+                queue.put_nowait(chat_id)
+
+            async def worker(queue: asyncio.Queue[int]) -> None:
+                nonlocal last_edit
+                while not queue.empty() and not self._stopping and bid not in self._halt:
+                    await send_one(queue.get_nowait())
+                    now = time.monotonic()
+                    if now - last_flush >= FLUSH_EVERY:
+                        await flush()
+                    if now - last_edit >= PROGRESS_EVERY:
+                        last_edit = now
+                        await self._report(broadcast, now - started, final=False)
+
+            await asyncio.gather(*(worker(queue) for _ in range(min(self.workers, len(batch)))))
+            await flush()
+        await flush()
+        halt = self._halt.pop(bid, None)
+        if self._stopping and halt is None:
+            return  # a restart resumes it (status stays running)
+        status = halt or "done"
+        await self.storage.set_broadcast_status(bid, status, ("running",), self.clock())
+        await self._report(broadcast, time.monotonic() - started, final=True, status=status)
+
+    def _markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
+        if not broadcast.button_series or not self.bot.username:
+            return None
+        lang = self.settings.default_language
+        t = translator(lang)
+        payload = journey.deep_link_payload("series", broadcast.button_series)
+        url = f"https://t.me/{self.bot.username}?start={payload}"
+        return InlineKeyboardMarkup([[InlineKeyboardButton(t._("📚 Open the series"), url=url)]])
+
+    async def _report(
+        self, broadcast: Broadcast, elapsed: float, *, final: bool, status: str = "running"
+    ) -> None:
+        current = await self.storage.get_broadcast(broadcast.id) or broadcast
+        if current.progress_chat_id is None or current.progress_message_id is None:
+            return
+        counts = await self.storage.recipient_counts(broadcast.id)
+        progress = progress_of(counts, current.total, elapsed)
+        admin = await self.storage.get_user(broadcast.admin_id)
+        lang = journey.language_of(admin, None, self.settings.default_language)
+        screen = screens.progress_screen(
+            translator(lang), current, progress, counts, status if final else current.status
+        )
+        try:
+            await self.bot.edit_message_text(
+                screen.text,
+                chat_id=current.progress_chat_id,
+                message_id=current.progress_message_id,
+                reply_markup=screen.keyboard,
+            )
+        except TelegramError as exc:  # cosmetic; the broadcast goes on
+            log.debug("progress edit failed: %s", exc)
+
+
+def _status(result: SendResult) -> str:
+    if result.status is SendStatus.SENT:
+        return "sent"
+    if result.status is SendStatus.BLOCKED:
+        return "blocked"
+    return "failed"

@@ -1,0 +1,279 @@
+"""Admins end to end: broadcasts to segments and to the channel, control, restart, statistics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest_asyncio
+
+from bot.standin import BotAPIStandIn
+from tests.e2e.conftest import FakeClock, Harness
+
+ADMIN = 500
+CHANNEL_ID = -1001234567890
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+BOLD_NEWS = [{"type": "bold", "offset": 0, "length": 10}]
+
+
+@pytest_asyncio.fixture
+async def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+def make(standin, tmp_path, clock, **settings) -> Harness:
+    options = dict(
+        admin_ids=frozenset({ADMIN}),
+        tick_seconds=0.05,
+        bulk_rate=0,
+        channel="@cxcoach_news",
+    )
+    options.update(settings)
+    return Harness(standin, tmp_path / "cx.sqlite3", clock=clock, **options)
+
+
+@pytest_asyncio.fixture
+async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    harness = make(standin, tmp_path, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def learners(h: Harness, languages: list[str], first_id: int = 1001):
+    users = []
+    for offset, language in enumerate(languages):
+        user = h.user(first_id + offset, f"L{offset}", language=language)
+        await user.send("/start")
+        await user.next_message()
+        users.append(user)
+    return users
+
+
+async def admin(h: Harness):
+    user = h.user(ADMIN, "Admin", language="en")
+    await user.send("/start")
+    await user.next_message()
+    return user
+
+
+async def draft(boss, text: str = "New series is out!", command: str = "/broadcast"):
+    await boss.send(command)
+    assert "Send me the message" in (await boss.next_message()).text
+    await boss.send(text, entities=BOLD_NEWS)
+    preview = await boss.next_message()
+    assert preview.text == text  # the message exactly as recipients will see it
+    return await boss.next_message()  # the controls
+
+
+def live(user, message):
+    """The message as the user sees it now (edit events hold snapshots)."""
+    return user.chat.messages[message.message_id]
+
+
+def copies(user, text: str = "New series is out!") -> list:
+    return [m for m in user.bot_messages() if m.text == text]
+
+
+async def until(check, within: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not check():
+        assert loop.time() < deadline, f"condition not reached in time: {check.__doc__ or ''}"
+        await asyncio.sleep(0.02)
+
+
+async def test_non_admins_see_nothing_of_the_admin_side(h):
+    [learner] = await learners(h, ["en"])
+    for command in ("/broadcast", "/stats", "/export", "/broadcasts", "/announce"):
+        await learner.send(command)
+        reply = await learner.next_message()
+        assert "I did not understand" in reply.text or "commands" in reply.text.lower()
+    menu = learner.bot_messages()[-1]
+    await learner.press_raw(menu, "ab:go:1")
+    answer = await learner.next_event(kinds=("callback_answer",))
+    assert not answer.callback.answer.get("text")  # silence
+    await learner.expect_no_event(0.3)
+
+
+async def test_broadcast_to_a_segment_with_preview_count_and_one_copy_each(h):
+    en, uk, ru = await learners(h, ["en", "uk", "ru"])
+    boss = await admin(h)
+    controls = await draft(boss)
+    assert "4 recipients" in controls.text  # everyone active, the admin included
+    await boss.press(controls, "uk")
+    controls = await boss.next_edit()
+    assert "Languages: uk" in controls.text and "1 recipient" in controls.text
+    await boss.press(controls, "ru")
+    controls = await boss.next_edit()
+    assert "Languages: ru, uk" in controls.text and "2 recipients" in controls.text
+    go = next(data for text, data in controls.buttons if text == "✅ Send now")
+    await boss.press(controls, "✅ Send now")
+    await boss.press_raw(controls, go)  # a double press must not send twice
+    answers = [await boss.next_event(kinds=("callback_answer",)) for _ in range(2)]
+    assert "already confirmed" in answers[1].callback.answer.get("text", "")
+    await until(lambda: "finished" in live(boss, controls).text)
+    assert "Sent: 2" in live(boss, controls).text
+    assert [m.entities[0]["type"] for m in copies(uk)] == ["bold"]
+    assert len(copies(ru)) == 1 and copies(en) == []
+    await boss.send("/broadcasts")
+    assert "2 sent, 0 failed, 0 blocked of 2" in (await boss.next_message()).text
+
+
+async def test_blocked_and_failing_recipients_are_recorded_and_excluded_later(h, standin):
+    a, b, c = await learners(h, ["en", "en", "en"])
+    await b.block()
+    standin.faults.add("copyMessage", kind="bad_request", chat_id=c.chat_id, times=None)
+    boss = await admin(h)
+    controls = await draft(boss)
+    assert "3 recipients" in controls.text  # b blocked already (my_chat_member)
+    await boss.press(controls, "✅ Send now")
+    await until(lambda: "finished" in live(boss, controls).text)
+    report = live(boss, controls)
+    assert "Sent: 2" in report.text and "failed: 1" in report.text  # a and the admin
+    assert any(text == "🔁 Retry the failed" for text, _ in report.buttons)
+    standin.faults.clear()
+    await boss.press(controls, "🔁 Retry the failed")
+    await until(lambda: len(copies(c)) == 1)
+    assert len(copies(a)) == 1 and copies(b) == []
+
+
+async def test_an_audience_of_nobody_and_unsupported_messages_are_refused(h):
+    boss = await admin(h)
+    await boss.send("/broadcast")
+    await boss.next_message()
+    await boss.send_sticker()
+    assert "cannot broadcast this kind" in (await boss.next_message()).text
+    controls_text = "New series is out!"
+    await boss.send(controls_text)
+    await boss.next_message()
+    controls = await boss.next_message()
+    await boss.press(controls, "💤 Activity filter")
+    controls = await boss.next_edit()
+    assert "0 recipients" in controls.text
+    await boss.press(controls, "✅ Send now")
+    answer = await boss.next_event(kinds=("callback_answer",))
+    assert "Nobody matches" in answer.callback.answer.get("text", "")
+
+
+async def test_pause_resume_and_a_queued_second_broadcast(standin, tmp_path, clock):
+    h = make(standin, tmp_path, clock, bulk_rate=10)
+    await h.start()
+    try:
+        users = await learners(h, ["en"] * 30)
+        boss = await admin(h)
+        controls = await draft(boss)
+        await boss.press(controls, "✅ Send now")
+        await until(lambda: sum(len(copies(u)) for u in users) >= 5)
+        await until(lambda: any(text == "⏸ Pause" for text, _ in live(boss, controls).buttons))
+        await boss.press(controls, "⏸ Pause")
+        await until(lambda: "paused" in live(boss, controls).text)
+        sent = sum(len(copies(u)) for u in users)
+        assert 0 < sent < 31
+        await asyncio.sleep(0.3)
+        assert sum(len(copies(u)) for u in users) == sent  # nothing while paused
+        boss.skip_pending()  # the admin's own copy of the first broadcast
+        second = await draft(boss, "Second news")
+        await boss.press(second, "✅ Send now")
+        await boss.press(controls, "▶️ Resume")
+        await until(
+            lambda: (
+                "finished" in live(boss, controls).text and "finished" in live(boss, second).text
+            ),
+            10,
+        )
+        assert all(len(copies(u)) == 1 for u in users)
+        assert all(len(copies(u, "Second news")) == 1 for u in users)
+    finally:
+        await h.stop()
+
+
+async def test_a_restart_mid_broadcast_resumes_without_duplicates(standin, tmp_path, clock):
+    h = make(standin, tmp_path, clock, bulk_rate=25)
+    await h.start()
+    users = await learners(h, ["en"] * 40)
+    boss = await admin(h)
+    controls = await draft(boss)
+    await boss.press(controls, "✅ Send now")
+    await until(lambda: sum(len(copies(u)) for u in users) >= 10)
+    await h.stop()  # graceful: the sends in flight finish and are recorded
+    sent = sum(len(copies(u)) for u in users)
+    assert sent < 41
+    await h.start()
+    try:
+        await until(lambda: "finished" in live(boss, controls).text, 10)
+        assert [len(copies(u)) for u in users] == [1] * 40
+        assert len(copies(boss)) == 2  # the preview and the admin's own copy
+    finally:
+        await h.stop()
+
+
+async def test_scheduled_broadcast_waits_for_its_time(h, clock):
+    [learner] = await learners(h, ["en"])
+    boss = await admin(h)
+    controls = await draft(boss)
+    await boss.press(controls, "🕐 In 1 hour")
+    await until(lambda: "scheduled" in live(boss, controls).text)
+    await asyncio.sleep(0.3)
+    assert copies(learner) == []
+    clock.advance(minutes=61)
+    await until(lambda: len(copies(learner)) == 1)
+
+
+async def test_channel_announcement_with_a_deep_link_button(h, standin):
+    channel = standin.channel(CHANNEL_ID, username="cxcoach_news")
+    boss = await admin(h)
+    controls = await draft(boss, "Announcing a series", command="/announce")
+    assert "Announcement for @cxcoach_news" in controls.text
+    await boss.press(controls, "🔗 Change the button")
+    controls = await boss.next_edit()
+    assert "Button: Why customer-centricity fails" in controls.text
+    await boss.press(controls, "✅ Send now")
+    await until(lambda: "finished" in live(boss, controls).text)
+    [post] = [m for m in channel.transcript() if m.text == "Announcing a series"]
+    button = post.reply_markup["inline_keyboard"][0][0]
+    assert button["url"] == "https://t.me/cxcoach_test_bot?start=s_why-cx-fails"
+
+
+async def test_channel_where_the_bot_is_not_admin_is_reported(h, standin):
+    standin.channel(CHANNEL_ID, username="cxcoach_news", bot_is_admin=False, bot_is_member=False)
+    boss = await admin(h)
+    controls = await draft(boss, "Announcing a series", command="/announce")
+    await boss.press(controls, "✅ Send now")
+    await until(lambda: "finished" in live(boss, controls).text)
+    assert "is its admin" in live(boss, controls).text
+
+
+async def test_no_channel_configured(standin, tmp_path, clock):
+    h = make(standin, tmp_path, clock, channel=None)
+    await h.start()
+    try:
+        boss = await admin(h)
+        await boss.send("/announce")
+        assert "No channel is configured" in (await boss.next_message()).text
+    finally:
+        await h.stop()
+
+
+async def test_stats_chart_and_export(h):
+    learner, _ = await learners(h, ["en", "uk"])
+    await learner.send("/start l_silos")
+    lesson = await learner.next_message()
+    await learner.press(lesson, "📝 Take the quiz")
+    await learner.next_message()
+    boss = await admin(h)
+    await boss.send("/stats")
+    text = await boss.next_message()
+    assert "Learners: 3" in text.text and "en 2" in text.text and "uk 1" in text.text
+    chart = await boss.next_message()
+    assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG")
+    await boss.send("/export")
+    export = await boss.next_message()
+    assert export.kind == "document" and export.file.file_name.endswith(".csv")
+    rows = export.file_bytes.decode().splitlines()
+    assert rows[0].startswith("user_id,") and len(rows) == 4
+    assert any(row.startswith("1001,") for row in rows)
