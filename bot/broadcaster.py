@@ -46,7 +46,7 @@ class BroadcastRunner:
         settings: Settings,
         clock: Callable[[], datetime],
         *,
-        workers: int = 32,
+        workers: int = 64,
     ) -> None:
         self.bot = bot
         self.storage = storage

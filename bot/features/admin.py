@@ -329,7 +329,13 @@ async def stats_command(update: Update, context: CxContext) -> None:
     await show(update, context, screens.stats_screen(me.t, context.catalog, stats, hardest, recent))
     today = now.date()
     rows = await context.storage.daily_activity(today - timedelta(days=29))
-    png = await asyncio.to_thread(activity_chart, rows, today)
+    t = me.t
+    labels = (
+        t._("CX Coach: the last 30 days"),
+        t._("active learners"),
+        t._("lessons completed"),
+    )
+    png = await asyncio.to_thread(activity_chart, rows, today, labels)
     await context.bot.send_photo(
         me.user.id, png, caption=me.t._("Daily active learners and lessons completed, 30 days.")
     )

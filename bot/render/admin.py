@@ -9,9 +9,21 @@ from telegram import InlineKeyboardButton
 from bot import callbacks as cb
 from bot.i18n import Translator, escape
 from bot.render.screens import Screen, _button, _markup
-from bot.services.broadcast import LANGUAGE_CODES, Progress, format_duration
+from bot.services.broadcast import LANGUAGE_CODES, Progress
 from content.model import Catalog, SeriesContent
 from storage.base import Broadcast, QuestionStats, Stats
+
+
+def duration(t: Translator, seconds: float | None) -> str:
+    """A short localised duration: 42 s, 5 min 03 s, 2 h 05 min."""
+    if seconds is None:
+        return "—"
+    whole = int(seconds)
+    if whole < 60:
+        return t._("{s} s", s=whole)
+    if whole < 3600:
+        return t._("{m} min {s} s", m=whole // 60, s=f"{whole % 60:02d}")
+    return t._("{h} h {m} min", h=whole // 3600, m=f"{whole % 3600 // 60:02d}")
 
 
 def _a(verb: str, broadcast: Broadcast, arg: str | None = None) -> cb.AdminAction:
@@ -139,7 +151,7 @@ def progress_screen(
             t._(
                 "Rate: {rate}/s · time left: {eta}",
                 rate=f"{progress.rate:.1f}",
-                eta=format_duration(progress.eta_seconds),
+                eta=duration(t, progress.eta_seconds),
             )
         )
     if broadcast.target == "channel" and (counts.get("blocked") or counts.get("failed")):

@@ -89,17 +89,6 @@ def progress_of(counts: dict[str, int], total: int, elapsed: float) -> Progress:
     return Progress(total, counts.get("sent", 0), failed, elapsed)
 
 
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-
-
 def hardest_questions(stats: list[QuestionStats], minimum: int = 5, top: int = 5):
     """Questions most learners get wrong (with at least ``minimum`` answers), worst first."""
     rated = [q for q in stats if q.answers >= minimum]
