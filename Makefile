@@ -56,6 +56,7 @@ i18n: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.journey
 	$(BIN)/python -m bench.due
+	$(BIN)/python -m bench.broadcast
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

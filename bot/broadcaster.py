@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
@@ -132,27 +133,40 @@ class BroadcastRunner:
             )
             results.append((chat_id, _status(result), result.error))
 
-        while not self._stopping and bid not in self._halt:
-            batch = await self.storage.pending_recipients(bid, BATCH)
-            if not batch:
-                break
-            queue: asyncio.Queue[int] = asyncio.Queue()
-            for chat_id in batch:
-                queue.put_nowait(chat_id)
+        # A continuous pipeline: workers take recipients from a queue refilled from the
+        # database by a cursor, so a recipient being retried never holds the others up.
+        queue: deque[int] = deque()
+        cursor: int | None = None
+        exhausted = False
+        refill_lock = asyncio.Lock()
 
-            async def worker(queue: asyncio.Queue[int]) -> None:
-                nonlocal last_edit
-                while not queue.empty() and not self._stopping and bid not in self._halt:
-                    await send_one(queue.get_nowait())
-                    now = time.monotonic()
-                    if now - last_flush >= FLUSH_EVERY:
-                        await flush()
-                    if now - last_edit >= PROGRESS_EVERY:
-                        last_edit = now
-                        await self._report(broadcast, now - started, final=False)
+        def halted() -> bool:
+            return self._stopping or bid in self._halt
 
-            await asyncio.gather(*(worker(queue) for _ in range(min(self.workers, len(batch)))))
-            await flush()
+        async def take() -> int | None:
+            nonlocal cursor, exhausted
+            if not queue and not exhausted:
+                async with refill_lock:
+                    if not queue and not exhausted:
+                        batch = await self.storage.pending_recipients(bid, BATCH, cursor)
+                        exhausted = not batch
+                        if batch:
+                            cursor = batch[-1]
+                            queue.extend(batch)
+            return queue.popleft() if queue else None
+
+        async def worker() -> None:
+            nonlocal last_edit
+            while not halted() and (chat_id := await take()) is not None:
+                await send_one(chat_id)
+                now = time.monotonic()
+                if now - last_flush >= FLUSH_EVERY:
+                    await flush()
+                if now - last_edit >= PROGRESS_EVERY:
+                    last_edit = now
+                    await self._report(broadcast, now - started, final=False)
+
+        await asyncio.gather(*(worker() for _ in range(self.workers)))
         await flush()
         halt = self._halt.pop(bid, None)
         if self._stopping and halt is None:

@@ -382,7 +382,10 @@ class Storage(ABC):
         scheduled one (which becomes queued)."""
 
     @abstractmethod
-    async def pending_recipients(self, broadcast_id: int, limit: int) -> list[int]: ...
+    async def pending_recipients(
+        self, broadcast_id: int, limit: int, after: int | None = None
+    ) -> list[int]:
+        """Pending recipients in chat-id order (``after``: only ids above it, a cursor)."""
 
     @abstractmethod
     async def mark_sending(self, broadcast_id: int, chat_id: int) -> None: ...

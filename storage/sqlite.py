@@ -682,11 +682,13 @@ class SQLiteStorage(Storage):
         )
         return _broadcast(row) if row else None
 
-    async def pending_recipients(self, broadcast_id: int, limit: int) -> list[int]:
+    async def pending_recipients(
+        self, broadcast_id: int, limit: int, after: int | None = None
+    ) -> list[int]:
         rows = await self._fetchall(
             "SELECT chat_id FROM broadcast_recipients WHERE broadcast_id = ? "
-            "AND status = 'pending' ORDER BY chat_id LIMIT ?",
-            (broadcast_id, limit),
+            "AND status = 'pending' AND chat_id > ? ORDER BY chat_id LIMIT ?",
+            (broadcast_id, after if after is not None else -(2**63), limit),
         )
         return [row["chat_id"] for row in rows]
 

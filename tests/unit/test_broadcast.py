@@ -1,0 +1,104 @@
+"""Broadcast rules and storage: audiences, confirmation once, recipients' states, history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.services.broadcast import (
+    cycle_button,
+    cycle_idle,
+    hardest_questions,
+    progress_of,
+    run_at,
+    toggle_language,
+    toggle_series,
+)
+from storage.base import Audience, QuestionStats
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def test_audience_toggles_and_cycles():
+    audience = toggle_language(Audience(), "uk")
+    audience = toggle_language(audience, "en")
+    assert audience.languages == ("en", "uk")
+    assert toggle_language(audience, "uk").languages == ("en",)
+    order = ["a", "b", "c"]
+    assert toggle_series(toggle_series(Audience(), "c", order), "a", order).series == ("a", "c")
+    steps = [Audience()]
+    for _ in range(4):
+        steps.append(cycle_idle(steps[-1]))
+    assert [s.idle_days for s in steps] == [None, 7, 14, 30, None]
+    assert [cycle_button(x, order) for x in (None, "a", "c", "gone")] == ["a", "b", None, "a"]
+
+
+def test_schedules_and_progress():
+    assert run_at("60", NOW, "Europe/Kyiv") == NOW + timedelta(hours=1)
+    assert run_at("tm", NOW, "Europe/Kyiv") == datetime(2026, 11, 24, 7, tzinfo=UTC)
+    progress = progress_of({"sent": 30, "failed": 5, "blocked": 5, "pending": 60}, 100, 10.0)
+    assert (progress.done, progress.remaining, progress.rate, progress.eta_seconds) == (
+        40,
+        60,
+        4.0,
+        15.0,
+    )
+    assert progress.bar(10) == "▓▓▓▓░░░░░░"
+
+
+def test_hardest_questions_need_enough_answers_and_under_half_right():
+    stats = [
+        QuestionStats("a", 0, 10, 2),
+        QuestionStats("a", 1, 10, 9),
+        QuestionStats("b", 0, 3, 0),  # too few answers to judge
+        QuestionStats("c", 2, 20, 8),
+    ]
+    assert [(q.lesson_id, q.question) for q in hardest_questions(stats)] == [("a", 0), ("c", 2)]
+
+
+async def add_users(db, languages: dict[int, str]) -> None:
+    for user_id, language in languages.items():
+        await db.touch_user(user_id, "U", language, NOW - timedelta(days=user_id % 10))
+
+
+async def test_audience_counts_match_the_recipients_fixed_on_confirm(db):
+    await add_users(db, {1: "en", 2: "uk", 3: "ru-RU", 4: "de", 5: "uk"})
+    await db.set_blocked(5, True, NOW)
+    await db.set_subscription(2, "silos", "active", NOW)
+    draft = await db.create_broadcast(1, "users", 1, 10, NOW)
+    uk_or_en = Audience(languages=("en", "uk"))
+    assert await db.audience_size(uk_or_en, NOW, "en") == 3  # 1, 2 and 4 (de -> default en)
+    assert await db.audience_size(Audience(series=("silos",)), NOW, "en") == 1
+    assert await db.audience_size(Audience(idle_days=3), NOW, "en") == 2  # seen 3-4 days ago
+    await db.update_broadcast(draft.id, audience=uk_or_en)
+    confirmed = await db.confirm_broadcast(draft.id, None, NOW, "en")
+    assert confirmed.status == "queued" and confirmed.total == 3
+    assert await db.confirm_broadcast(draft.id, None, NOW, "en") is None  # double press
+    assert sorted(await db.pending_recipients(draft.id, 10)) == [1, 2, 4]
+
+
+async def test_recipient_states_recovery_and_retry(db):
+    await add_users(db, {1: "en", 2: "en", 3: "en"})
+    draft = await db.create_broadcast(1, "users", 1, 10, NOW)
+    await db.confirm_broadcast(draft.id, None, NOW, "en")
+    assert (await db.next_broadcast(NOW)).id == draft.id
+    assert await db.set_broadcast_status(draft.id, "running", ("queued",), NOW)
+    await db.mark_sending(draft.id, 1)
+    await db.mark_sending(draft.id, 2)
+    await db.record_results(draft.id, [(1, "sent", None)], NOW)
+    assert await db.mark_unconfirmed() == 1  # 2 was in flight at a crash: not resent
+    assert await db.pending_recipients(draft.id, 10) == [3]
+    await db.record_results(draft.id, [(3, "failed", "Bad Request: x")], NOW)
+    assert await db.set_broadcast_status(draft.id, "done", ("running",), NOW)
+    assert await db.recipient_counts(draft.id) == {"sent": 1, "unconfirmed": 1, "failed": 1}
+    assert await db.retry_failed(draft.id) == 1
+    assert (await db.get_broadcast(draft.id)).status == "queued"
+    [(listed, counts)] = await db.broadcasts(10)
+    assert listed.id == draft.id and counts["pending"] == 1
+
+
+async def test_scheduled_broadcasts_wait_for_their_time(db):
+    await add_users(db, {1: "en"})
+    draft = await db.create_broadcast(1, "users", 1, 10, NOW)
+    await db.confirm_broadcast(draft.id, NOW + timedelta(hours=1), NOW, "en")
+    assert await db.next_broadcast(NOW) is None
+    assert (await db.next_broadcast(NOW + timedelta(hours=1))).status == "queued"
