@@ -23,6 +23,7 @@ from bot.context import BotData, CxContext, Deps
 from bot.delivery import DeliveryEngine
 from bot.features import (
     admin,
+    assessment,
     errors,
     fallback,
     lessons,
@@ -53,6 +54,7 @@ FEATURES = (
     progress,
     subscriptions,
     review,
+    assessment,
     membership,
     settings_feature,  # its typed-input handler takes free text before the fallback
     fallback,

@@ -24,6 +24,11 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     rv                        review due cards
     rv:<card>:<n>:<opt>:<ts>  answer card (asked after n reviews) with opt; shown at unix ts
     ab:<verb>:<id>[:<arg>]    an admin's broadcast control (see ADMIN_VERBS); admins only
+    as:<a>:<i>:<r>            rate obstacle i of assessment a with r (1-5)
+    asb:<a>:<i>               go back to obstacle i      asl:<a>  stop, continue later
+    asn / asc                 start a new assessment / continue the unfinished one
+    tm:<verb>:<team>          team: r results, l leave, d delete, dd delete (confirmed)
+    md:del / md:yes           /mydata: delete everything / confirmed
 """
 
 from __future__ import annotations
@@ -195,6 +200,61 @@ class ReviewAnswer:
         return f"rv:{self.card_id}:{self.reviews}:{self.option}:{self.shown_at}"
 
 
+@dataclass(frozen=True)
+class Rate:
+    assessment_id: int
+    index: int
+    rating: int
+
+    def encode(self) -> str:
+        return f"as:{self.assessment_id}:{self.index}:{self.rating}"
+
+
+@dataclass(frozen=True)
+class RateBack:
+    assessment_id: int
+    index: int
+
+    def encode(self) -> str:
+        return f"asb:{self.assessment_id}:{self.index}"
+
+
+@dataclass(frozen=True)
+class AssessLater:
+    assessment_id: int
+
+    def encode(self) -> str:
+        return f"asl:{self.assessment_id}"
+
+
+@dataclass(frozen=True)
+class AssessStart:
+    new: bool  # True: start over; False: continue the unfinished one
+
+    def encode(self) -> str:
+        return "asn" if self.new else "asc"
+
+
+TEAM_VERBS = ("r", "l", "d", "dd")
+
+
+@dataclass(frozen=True)
+class TeamAction:
+    verb: str
+    team_id: int
+
+    def encode(self) -> str:
+        return f"tm:{self.verb}:{self.team_id}"
+
+
+@dataclass(frozen=True)
+class MyData:
+    confirmed: bool
+
+    def encode(self) -> str:
+        return "md:yes" if self.confirmed else "md:del"
+
+
 # verb -> what its argument must look like (None: no argument)
 ADMIN_VERBS: dict[str, re.Pattern[str] | None] = {
     "lang": re.compile(r"^(en|ru|uk)$"),  # toggle a language in the audience
@@ -243,6 +303,12 @@ Callback = (
     | StartReview
     | ReviewAnswer
     | AdminAction
+    | Rate
+    | RateBack
+    | AssessLater
+    | AssessStart
+    | TeamAction
+    | MyData
 )
 
 _INT = re.compile(r"^(0|[1-9][0-9]{0,8})$")  # non-negative, no sign, bounded
@@ -307,6 +373,18 @@ def parse(data: str | None) -> Callback | None:
             return StartReview()
         case "rv", [c, n, o, ts] if None not in (_int(c), _int(n), _int(o)) and _TS.match(ts):
             return ReviewAnswer(_int(c), _int(n), _int(o), int(ts))  # type: ignore[arg-type]
+        case "as", [a, i, r] if None not in (_int(a), _int(i)) and r in ("1", "2", "3", "4", "5"):
+            return Rate(_int(a), _int(i), int(r))  # type: ignore[arg-type]
+        case "asb", [a, i] if None not in (_int(a), _int(i)):
+            return RateBack(_int(a), _int(i))  # type: ignore[arg-type]
+        case "asl", [a] if _int(a) is not None:
+            return AssessLater(_int(a))  # type: ignore[arg-type]
+        case ("asn" | "asc") as k, []:
+            return AssessStart(k == "asn")
+        case "tm", [verb, team] if verb in TEAM_VERBS and _int(team) is not None:
+            return TeamAction(verb, _int(team))  # type: ignore[arg-type]
+        case "md", ["del" | "yes" as what]:
+            return MyData(what == "yes")
         case "ab", [verb, bid, *rest] if verb in ADMIN_VERBS and _int(bid) is not None:
             pattern = ADMIN_VERBS[verb]
             if pattern is None and not rest:

@@ -15,6 +15,8 @@ def commands_for(t: Translator) -> list[BotCommand]:
         BotCommand("review", t._("Review what you learned")),
         BotCommand("subscriptions", t._("Your daily lessons")),
         BotCommand("settings", t._("Delivery time and time zone")),
+        BotCommand("assess", t._("Which obstacles hold your company back")),
+        BotCommand("team", t._("Team diagnostics")),
         BotCommand("language", t._("Change the language")),
         BotCommand("help", t._("What I can do")),
         BotCommand("start", t._("Start over")),

@@ -203,6 +203,25 @@ class QuestionStats:
     correct: int
 
 
+@dataclass(frozen=True)
+class Assessment:
+    id: int
+    user_id: int
+    started_at: datetime
+    finished_at: datetime | None
+    ratings: dict[str, int]  # lesson (obstacle) id -> 1..5
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+    manager_id: int
+    code: str
+    created_at: datetime
+    members: int
+
+
 PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
 
 
@@ -409,6 +428,71 @@ class Storage(ABC):
 
     @abstractmethod
     async def broadcasts(self, limit: int) -> list[tuple[Broadcast, dict[str, int]]]: ...
+
+    # Assessments ---------------------------------------------------------------------
+    @abstractmethod
+    async def start_assessment(self, user_id: int, now: datetime) -> Assessment: ...
+
+    @abstractmethod
+    async def current_assessment(self, user_id: int) -> Assessment | None:
+        """The user's latest unfinished assessment, if any."""
+
+    @abstractmethod
+    async def finished_assessments(self, user_id: int, limit: int = 2) -> list[Assessment]:
+        """The latest finished assessments, newest first."""
+
+    @abstractmethod
+    async def get_assessment(self, assessment_id: int) -> Assessment | None: ...
+
+    @abstractmethod
+    async def rate_obstacle(
+        self, assessment_id: int, user_id: int, lesson_id: str, rating: int, now: datetime
+    ) -> bool:
+        """Store (or change) one rating of the user's own unfinished assessment."""
+
+    @abstractmethod
+    async def finish_assessment(self, assessment_id: int, user_id: int, now: datetime) -> bool: ...
+
+    # Teams -----------------------------------------------------------------------------
+    @abstractmethod
+    async def create_team(self, manager_id: int, name: str, code: str, now: datetime) -> Team:
+        """A new team; its manager is its first member."""
+
+    @abstractmethod
+    async def team_by_code(self, code: str) -> Team | None: ...
+
+    @abstractmethod
+    async def get_team(self, team_id: int) -> Team | None: ...
+
+    @abstractmethod
+    async def join_team(self, team_id: int, user_id: int, now: datetime) -> bool:
+        """True if the user joined just now (False: already a member)."""
+
+    @abstractmethod
+    async def leave_team(self, team_id: int, user_id: int) -> bool: ...
+
+    @abstractmethod
+    async def delete_team(self, team_id: int, manager_id: int) -> bool: ...
+
+    @abstractmethod
+    async def teams_of(self, user_id: int) -> list[Team]:
+        """Teams the user manages or belongs to."""
+
+    @abstractmethod
+    async def is_member(self, team_id: int, user_id: int) -> bool: ...
+
+    @abstractmethod
+    async def team_latest_ratings(self, team_id: int) -> list[dict[str, int]]:
+        """Each member's latest finished assessment (no user ids: aggregates only)."""
+
+    # Personal data ---------------------------------------------------------------------
+    @abstractmethod
+    async def personal_data(self, user_id: int) -> dict[str, object]:
+        """What is stored about a user: the profile and counts of every kind of record."""
+
+    @abstractmethod
+    async def delete_personal_data(self, user_id: int) -> bool:
+        """Delete the user and everything linked to them (teams they manage included)."""
 
     # Statistics ------------------------------------------------------------------------
     @abstractmethod

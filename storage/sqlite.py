@@ -31,6 +31,7 @@ from storage.base import (
     PREF_FIELDS,
     AnswerResult,
     AnswerStatus,
+    Assessment,
     Attempt,
     Audience,
     Broadcast,
@@ -42,6 +43,7 @@ from storage.base import (
     Stats,
     Storage,
     SubscriptionRow,
+    Team,
     TrainingFacts,
     User,
 )
@@ -748,6 +750,189 @@ class SQLiteStorage(Storage):
         )
         return [(_broadcast(row), await self.recipient_counts(row["id"])) for row in rows]
 
+    # Assessments ---------------------------------------------------------------------
+    async def _assessment(self, row: sqlite3.Row | None) -> Assessment | None:
+        if row is None:
+            return None
+        answers = await self._fetchall(
+            "SELECT lesson_id, rating FROM assessment_answers WHERE assessment_id = ?",
+            (row["id"],),
+        )
+        return Assessment(
+            id=row["id"],
+            user_id=row["user_id"],
+            started_at=from_db(row["started_at"]),  # type: ignore[arg-type]
+            finished_at=from_db(row["finished_at"]),
+            ratings={a["lesson_id"]: a["rating"] for a in answers},
+        )
+
+    async def start_assessment(self, user_id: int, now: datetime) -> Assessment:
+        rows = await self._write(
+            "INSERT INTO assessments (user_id, started_at) VALUES (?, ?) RETURNING *",
+            (user_id, to_db(now)),
+        )
+        return await self._assessment(rows[0])  # type: ignore[return-value]
+
+    async def current_assessment(self, user_id: int) -> Assessment | None:
+        row = await self._fetchone(
+            "SELECT * FROM assessments WHERE user_id = ? AND finished_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        )
+        return await self._assessment(row)
+
+    async def finished_assessments(self, user_id: int, limit: int = 2) -> list[Assessment]:
+        rows = await self._fetchall(
+            "SELECT * FROM assessments WHERE user_id = ? AND finished_at IS NOT NULL "
+            "ORDER BY id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [a for row in rows if (a := await self._assessment(row)) is not None]
+
+    async def get_assessment(self, assessment_id: int) -> Assessment | None:
+        row = await self._fetchone("SELECT * FROM assessments WHERE id = ?", (assessment_id,))
+        return await self._assessment(row)
+
+    async def rate_obstacle(
+        self, assessment_id: int, user_id: int, lesson_id: str, rating: int, now: datetime
+    ) -> bool:
+        rows = await self._write(
+            "INSERT INTO assessment_answers (assessment_id, lesson_id, rating, answered_at) "
+            "SELECT id, :lesson, :rating, :now FROM assessments "
+            "WHERE id = :aid AND user_id = :user AND finished_at IS NULL "
+            "ON CONFLICT (assessment_id, lesson_id) DO UPDATE SET rating = excluded.rating, "
+            "answered_at = excluded.answered_at RETURNING assessment_id",
+            {"lesson": lesson_id, "rating": rating, "now": to_db(now), "aid": assessment_id,
+             "user": user_id},
+        )  # fmt: skip
+        return bool(rows)
+
+    async def finish_assessment(self, assessment_id: int, user_id: int, now: datetime) -> bool:
+        rows = await self._write(
+            "UPDATE assessments SET finished_at = ? WHERE id = ? AND user_id = ? "
+            "AND finished_at IS NULL RETURNING id",
+            (to_db(now), assessment_id, user_id),
+        )
+        return bool(rows)
+
+    # Teams -----------------------------------------------------------------------------
+    _TEAM = (
+        "SELECT t.*, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS members "
+        "FROM teams t"
+    )
+
+    async def create_team(self, manager_id: int, name: str, code: str, now: datetime) -> Team:
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                "INSERT INTO teams (name, manager_id, code, created_at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
+                (name, manager_id, code, to_db(now)),
+            )
+            team_id = rows[0]["id"]
+            await db.execute(
+                "INSERT INTO team_members (team_id, user_id, joined_at) VALUES (?, ?, ?)",
+                (team_id, manager_id, to_db(now)),
+            )
+        team = await self.get_team(team_id)
+        assert team is not None
+        return team
+
+    async def team_by_code(self, code: str) -> Team | None:
+        row = await self._fetchone(f"{self._TEAM} WHERE t.code = ?", (code,))
+        return _team(row) if row else None
+
+    async def get_team(self, team_id: int) -> Team | None:
+        row = await self._fetchone(f"{self._TEAM} WHERE t.id = ?", (team_id,))
+        return _team(row) if row else None
+
+    async def join_team(self, team_id: int, user_id: int, now: datetime) -> bool:
+        rows = await self._write(
+            "INSERT INTO team_members (team_id, user_id, joined_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING team_id",
+            (team_id, user_id, to_db(now)),
+        )
+        return bool(rows)
+
+    async def leave_team(self, team_id: int, user_id: int) -> bool:
+        rows = await self._write(
+            "DELETE FROM team_members WHERE team_id = ? AND user_id = ? RETURNING team_id",
+            (team_id, user_id),
+        )
+        return bool(rows)
+
+    async def delete_team(self, team_id: int, manager_id: int) -> bool:
+        rows = await self._write(
+            "DELETE FROM teams WHERE id = ? AND manager_id = ? RETURNING id", (team_id, manager_id)
+        )
+        return bool(rows)
+
+    async def teams_of(self, user_id: int) -> list[Team]:
+        rows = await self._fetchall(
+            f"{self._TEAM} WHERE t.manager_id = :u OR EXISTS (SELECT 1 FROM team_members m "
+            "WHERE m.team_id = t.id AND m.user_id = :u) ORDER BY t.id",
+            {"u": user_id},
+        )
+        return [_team(row) for row in rows]
+
+    async def is_member(self, team_id: int, user_id: int) -> bool:
+        row = await self._fetchone(
+            "SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?", (team_id, user_id)
+        )
+        return row is not None
+
+    async def team_latest_ratings(self, team_id: int) -> list[dict[str, int]]:
+        rows = await self._fetchall(
+            """
+            SELECT a.id FROM team_members m
+            JOIN assessments a ON a.id = (
+                SELECT MAX(id) FROM assessments
+                WHERE user_id = m.user_id AND finished_at IS NOT NULL)
+            WHERE m.team_id = ?
+            """,
+            (team_id,),
+        )
+        result = []
+        for row in rows:
+            answers = await self._fetchall(
+                "SELECT lesson_id, rating FROM assessment_answers WHERE assessment_id = ?",
+                (row["id"],),
+            )
+            result.append({a["lesson_id"]: a["rating"] for a in answers})
+        return result
+
+    # Personal data ---------------------------------------------------------------------
+    async def personal_data(self, user_id: int) -> dict[str, object]:
+        user = await self._fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        if user is None:
+            return {}
+        counts = {}
+        for name, sql in {
+            "lessons": "SELECT COUNT(*) FROM lesson_progress WHERE user_id = ?",
+            "quiz_answers": "SELECT COUNT(*) FROM quiz_answers WHERE user_id = ?",
+            "review_cards": "SELECT COUNT(*) FROM review_cards WHERE user_id = ?",
+            "subscriptions": "SELECT COUNT(*) FROM subscriptions WHERE user_id = ?",
+            "assessments": "SELECT COUNT(*) FROM assessments WHERE user_id = ?",
+            "teams": "SELECT COUNT(*) FROM team_members WHERE user_id = ?",
+            "activity_days": "SELECT COUNT(*) FROM activity_days WHERE user_id = ?",
+            "deliveries": "SELECT COUNT(*) FROM deliveries WHERE user_id = ?",
+        }.items():
+            row = await self._fetchone(sql.replace("COUNT(*)", "COUNT(*) AS n"), (user_id,))
+            counts[name] = int(row["n"]) if row else 0
+        profile = {k: user[k] for k in ("id", "first_name", "language", "tg_language",
+                   "timezone", "first_seen", "last_seen")}  # fmt: skip
+        return {"profile": profile, "counts": counts}
+
+    async def delete_personal_data(self, user_id: int) -> bool:
+        async with self._tx() as db:
+            # rows that name the user without a foreign key to users
+            await db.execute("DELETE FROM review_log WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM quiz_answers WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM broadcast_recipients WHERE chat_id = ?", (user_id,))
+            rows = await db.execute_fetchall(
+                "DELETE FROM users WHERE id = ? RETURNING id", (user_id,)
+            )
+        return bool(rows)
+
     # Statistics ------------------------------------------------------------------------
     async def stats(self, now: datetime, default_language: str) -> Stats:
         row = await self._fetchone(
@@ -876,6 +1061,17 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
         started_at=from_db(row["started_at"]),
         finished_at=from_db(row["finished_at"]),
+    )
+
+
+def _team(row: sqlite3.Row) -> Team:
+    return Team(
+        id=row["id"],
+        name=row["name"],
+        manager_id=row["manager_id"],
+        code=row["code"],
+        created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
+        members=int(row["members"]),
     )
 
 

@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features import subscriptions
+from bot.features import assessment, subscriptions
 from bot.features.common import Learner, answer_query, gone, learner, pressed, show
 from bot.render import screens
 from bot.services import journey, training
@@ -96,6 +96,8 @@ async def open_target(
         return await send_lesson(update, context, me, link.target_id)
     if link.kind == "subscribe":
         return await subscriptions.subscribe(update, context, me, link.target_id)
+    if link.kind == "team":
+        return await assessment.join(update, context, me, link.target_id)
     series = context.catalog.series(me.lang, link.target_id)
     if series is None:
         return False

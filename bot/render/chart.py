@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from datetime import date, timedelta
 
 import matplotlib
@@ -39,5 +41,45 @@ def activity_chart(
     figure.autofmt_xdate()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
+    plt.close("all")
+    return buffer.getvalue()
+
+
+def radar_chart(
+    axes: list[str],
+    datasets: list[tuple[str, list[float]]],
+    title: str,
+    spreads: list[float] | None = None,
+) -> bytes:
+    """A PNG radar (spider) chart on a 0–5 scale; the first dataset is drawn strongest.
+
+    ``spreads`` (for a team) draws a band of mean ± spread around the first dataset.
+    """
+    count = len(axes)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    closed = [*angles, angles[0]]
+    figure = Figure(figsize=(6.4, 6.4), dpi=110)
+    ax = figure.add_subplot(polar=True)
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_ylim(0, 5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_xticks(angles)
+    ax.set_xticklabels([textwrap.fill(label, 18) for label in axes], fontsize=8)
+    styles = [("#c0392b", 0.25, 2.2), ("#7f8c8d", 0.08, 1.2)]
+    for (label, values), (color, alpha, width) in zip(datasets, styles, strict=False):
+        points = [*values, values[0]]
+        ax.plot(closed, points, color=color, linewidth=width, label=label)
+        ax.fill(closed, points, color=color, alpha=alpha)
+    if spreads and datasets:
+        mean = datasets[0][1]
+        low = [max(0.0, m - s) for m, s in zip(mean, spreads, strict=True)]
+        high = [min(5.0, m + s) for m, s in zip(mean, spreads, strict=True)]
+        ax.fill_between(closed, [*low, low[0]], [*high, high[0]], color="#c0392b", alpha=0.12)
+    ax.set_title(title, pad=24)
+    if len(datasets) > 1 or spreads:
+        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize=8)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
     plt.close("all")
     return buffer.getvalue()

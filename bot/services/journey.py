@@ -64,14 +64,15 @@ def language_of(user: User | None, tg_language: str | None, default: str) -> str
     return pick_language(tg_language or (user.tg_language if user else None), default)
 
 
-# Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, or sub_<series> (subscribe at once).
-_DEEP_LINK = re.compile(r"^(s|l|sub)_([a-z0-9][a-z0-9-]{1,23})$")
-_LINK_KINDS = {"s": "series", "l": "lesson", "sub": "subscribe"}
+# Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, sub_<series> (subscribe at once) or
+# t_<code> (join a team).
+_DEEP_LINK = re.compile(r"^(s|l|sub|t)_([a-z0-9][a-z0-9-]{1,23})$")
+_LINK_KINDS = {"s": "series", "l": "lesson", "sub": "subscribe", "t": "team"}
 
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: str  # "series", "lesson" or "subscribe"
+    kind: str  # "series", "lesson", "subscribe" or "team" (join)
     target_id: str
 
 

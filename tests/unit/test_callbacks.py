@@ -37,6 +37,14 @@ ALL = [
     cb.AdminAction("lang", 7, "uk"),
     cb.AdminAction("ser", 7, "3"),
     cb.AdminAction("at", 7, "tm"),
+    cb.Rate(12, 26, 5),
+    cb.RateBack(12, 3),
+    cb.AssessLater(12),
+    cb.AssessStart(True),
+    cb.AssessStart(False),
+    cb.TeamAction("dd", 4),
+    cb.MyData(False),
+    cb.MyData(True),
 ]
 
 
@@ -91,6 +99,10 @@ def test_forged_and_malformed_data_is_rejected():
         "ab:lang:1",
         "ab:launch:1",
         "ab:at:1:5",
+        "as:1:2:6",
+        "as:1:2:0",
+        "tm:x:1",
+        "md:maybe",
     ]:
         assert cb.parse(data) is None, data
 
