@@ -56,16 +56,24 @@ async def _own_open(context: CxContext, me: Learner, assessment_id: int) -> Asse
     return assessment
 
 
-async def rate_button(update: Update, context: CxContext) -> None:
-    """as:<a>:<i>:<r> — store the rating, then the next obstacle or the result."""
-    if (got := await pressed(update, context, cb.Rate)) is None:
-        return
+async def _item_press(update: Update, context: CxContext, kind: type):
+    """A press on an obstacle screen: (learner, data, obstacles, open assessment) or None."""
+    if (got := await pressed(update, context, kind)) is None:
+        return None
     me, data = got
     items = rules.obstacles(context.catalog, me.lang)
     assessment = await _own_open(context, me, data.assessment_id)
     if assessment is None or data.index >= len(items):
         await answer_query(update, me.t._("That button is out of date."))
+        return None
+    return me, data, items, assessment
+
+
+async def rate_button(update: Update, context: CxContext) -> None:
+    """as:<a>:<i>:<r> — store the rating, then the next obstacle or the result."""
+    if (got := await _item_press(update, context, cb.Rate)) is None:
         return
+    me, data, items, assessment = got
     lesson_id = items[data.index].lesson.id
     await context.storage.rate_obstacle(
         assessment.id, me.user.id, lesson_id, data.rating, context.now()
@@ -90,14 +98,10 @@ async def rate_button(update: Update, context: CxContext) -> None:
 
 
 async def back_button(update: Update, context: CxContext) -> None:
-    if (got := await pressed(update, context, cb.RateBack)) is None:
+    """asb:<a>:<i> — show an earlier obstacle with its rating marked."""
+    if (got := await _item_press(update, context, cb.RateBack)) is None:
         return
-    me, data = got
-    items = rules.obstacles(context.catalog, me.lang)
-    assessment = await _own_open(context, me, data.assessment_id)
-    if assessment is None or data.index >= len(items):
-        await answer_query(update, me.t._("That button is out of date."))
-        return
+    me, data, items, assessment = got
     await answer_query(update)
     screen = screens.obstacle_screen(me.t, assessment, items[data.index], len(items))
     await show(update, context, screen, edit=True)

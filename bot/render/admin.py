@@ -185,6 +185,16 @@ def progress_screen(
     return Screen("\n".join(lines), _markup([buttons]))
 
 
+def outcome_line(t: Translator, broadcast: Broadcast, counts: dict[str, int]) -> str:
+    return t._(
+        "{sent} sent, {failed} failed, {blocked} blocked of {total}",
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0) + counts.get("unconfirmed", 0),
+        blocked=counts.get("blocked", 0),
+        total=broadcast.total,
+    )
+
+
 def history_screen(t: Translator, items: Sequence[tuple[Broadcast, dict[str, int]]]) -> Screen:
     if not items:
         return Screen(t._("No broadcasts yet. Start one with /broadcast or /announce."))
@@ -194,14 +204,7 @@ def history_screen(t: Translator, items: Sequence[tuple[Broadcast, dict[str, int
         when = broadcast.created_at.strftime("%Y-%m-%d %H:%M")
         lines.append(
             f"{STATUS_NAMES.get(broadcast.status, '')} #{broadcast.id} · {when} UTC · "
-            f"{escape(target)} · "
-            + t._(
-                "{sent} sent, {failed} failed, {blocked} blocked of {total}",
-                sent=counts.get("sent", 0),
-                failed=counts.get("failed", 0) + counts.get("unconfirmed", 0),
-                blocked=counts.get("blocked", 0),
-                total=broadcast.total,
-            )
+            f"{escape(target)} · " + outcome_line(t, broadcast, counts)
         )
     return Screen("\n".join(lines))
 
@@ -257,14 +260,5 @@ def stats_screen(
     if broadcasts:
         lines += ["", t._("<b>Recent broadcasts</b>")]
         for broadcast, counts in broadcasts[:3]:
-            lines.append(
-                f"#{broadcast.id}: "
-                + t._(
-                    "{sent} sent, {failed} failed, {blocked} blocked of {total}",
-                    sent=counts.get("sent", 0),
-                    failed=counts.get("failed", 0) + counts.get("unconfirmed", 0),
-                    blocked=counts.get("blocked", 0),
-                    total=broadcast.total,
-                )
-            )
+            lines.append(f"#{broadcast.id}: " + outcome_line(t, broadcast, counts))
     return Screen("\n".join(lines))
