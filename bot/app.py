@@ -77,6 +77,11 @@ def load_catalog(root: Path | None = None) -> Catalog:
 
 
 def open_storage(settings: Settings) -> Storage:
+    """The backend named by CXCOACH_DATABASE: a postgresql:// URL, else a SQLite file."""
+    if settings.uses_postgres:
+        from storage.postgres import PostgresStorage  # asyncpg only when it is used
+
+        return PostgresStorage(settings.database)
     return SQLiteStorage(settings.database)
 
 

@@ -7,7 +7,6 @@ the variable, e.g. ``configuration error: CXCOACH_ADMIN_IDS: not a Telegram user
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -36,7 +35,10 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(
         default=None, description="token from @BotFather; without it `run` starts the sandbox"
     )
-    database: Path = Field(default=Path("data/cxcoach.sqlite3"), description="SQLite file")
+    database: str = Field(
+        default="data/cxcoach.sqlite3",
+        description="a SQLite file path, or a postgresql:// URL for PostgreSQL",
+    )
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="comma-separated Telegram user ids of admins"
     )
@@ -71,6 +73,20 @@ class Settings(BaseSettings):
         default="aiohttp",
         description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",
     )
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        text = str(value).strip()
+        if not text:
+            raise ValueError("must be a SQLite file path or a postgresql:// URL")
+        if "://" in text and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError("only SQLite paths and postgresql:// URLs are supported")
+        return text
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database.startswith(("postgresql://", "postgres://"))
 
     @field_validator("channel", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import SecretStr
@@ -76,13 +77,15 @@ async def run_sandbox(
         print(exc, file=sys.stderr)
         return 1
     read_line = read_line or _stdin_line
-    database = settings.database.with_name("sandbox.sqlite3")
+    # its own SQLite file, beside the configured one (or under ./data with PostgreSQL)
+    base = Path("data/cxcoach.sqlite3") if settings.uses_postgres else Path(settings.database)
+    database = base.with_name("sandbox.sqlite3")
     async with BotAPIStandIn(token=SANDBOX_TOKEN, bot_username="cxcoach_sandbox_bot") as standin:
         sandbox_settings = settings.model_copy(
             update={
                 "bot_token": SecretStr(SANDBOX_TOKEN),
                 "bot_api_url": standin.url,
-                "database": database,
+                "database": str(database),
                 "rate_limit": 0,
             }
         )

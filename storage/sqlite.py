@@ -47,6 +47,15 @@ from storage.base import (
     TrainingFacts,
     User,
 )
+from storage.records import (
+    attempt_record,
+    broadcast_record,
+    card_record,
+    from_db,
+    subscription_record,
+    team_record,
+    user_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +67,6 @@ def to_db(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to storage; use timezone-aware UTC")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_db(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value is not None else None
 
 
 def migrations(backend: str = "sqlite") -> list[tuple[int, str, str]]:
@@ -190,11 +195,11 @@ class SQLiteStorage(Storage):
             "RETURNING *",
             {"id": user_id, "lang": tg_language, "name": first_name, "now": stamp},
         )
-        return _user(rows[0]), rows[0]["visits"] == 1
+        return user_record(rows[0]), rows[0]["visits"] == 1
 
     async def get_user(self, user_id: int) -> User | None:
         row = await self._fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
-        return _user(row) if row else None
+        return user_record(row) if row else None
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._write("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
@@ -220,7 +225,7 @@ class SQLiteStorage(Storage):
         rows = await self._write(
             f"UPDATE users SET {', '.join(assignments)} WHERE id = :id RETURNING *", params
         )
-        return _user(rows[0]) if rows else None
+        return user_record(rows[0]) if rows else None
 
     async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
         await self._write("UPDATE users SET awaiting = ? WHERE id = ?", (awaiting, user_id))
@@ -240,7 +245,7 @@ class SQLiteStorage(Storage):
             "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY subscribed_at, series_id",
             (user_id,),
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_record(row) for row in rows]
 
     async def set_subscription(
         self, user_id: int, series_id: str, status: str | None, now: datetime
@@ -280,7 +285,7 @@ class SQLiteStorage(Storage):
             await db.executemany(
                 "UPDATE users SET next_slot_at = NULL WHERE id = ?", [(row["id"],) for row in rows]
             )
-        return [Claim(_user(row), from_db(row["next_slot_at"])) for row in rows]  # type: ignore[arg-type]
+        return [Claim(user_record(row), from_db(row["next_slot_at"])) for row in rows]  # type: ignore[arg-type]
 
     async def training_facts(self, user_id: int, now: datetime) -> TrainingFacts:
         subs = await self.subscriptions(user_id)
@@ -366,11 +371,11 @@ class SQLiteStorage(Storage):
             "SELECT * FROM review_cards WHERE user_id = ? AND lesson_id = ? AND question = ?",
             (user_id, lesson_id, question),
         )
-        return _card(row) if row else None
+        return card_record(row) if row else None
 
     async def card_by_id(self, card_id: int) -> Card | None:
         row = await self._fetchone("SELECT * FROM review_cards WHERE id = ?", (card_id,))
-        return _card(row) if row else None
+        return card_record(row) if row else None
 
     async def save_review(
         self,
@@ -408,7 +413,7 @@ class SQLiteStorage(Storage):
             )
             if not rows:
                 return None
-            card = _card(rows[0])
+            card = card_record(rows[0])
             await db.execute(
                 "INSERT INTO review_log (card_id, user_id, rating, correct, source, seconds, "
                 "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -422,7 +427,7 @@ class SQLiteStorage(Storage):
             "ORDER BY due_at, id LIMIT ?",
             (user_id, to_db(now), limit),
         )
-        return [_card(row) for row in rows]
+        return [card_record(row) for row in rows]
 
     async def count_due_cards(self, user_id: int, now: datetime) -> int:
         row = await self._fetchone(
@@ -515,11 +520,11 @@ class SQLiteStorage(Storage):
             "VALUES (?, ?, ?, ?) RETURNING *",
             (user_id, lesson_id, total, to_db(now)),
         )
-        return _attempt(rows[0])
+        return attempt_record(rows[0])
 
     async def get_attempt(self, attempt_id: int) -> Attempt | None:
         row = await self._fetchone("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
-        return _attempt(row) if row else None
+        return attempt_record(row) if row else None
 
     async def record_answer(
         self,
@@ -568,11 +573,11 @@ class SQLiteStorage(Storage):
             "status, created_at) VALUES (?, ?, ?, ?, 'draft', ?) RETURNING *",
             (admin_id, target, source_chat_id, source_message_id, to_db(now)),
         )
-        return _broadcast(rows[0])
+        return broadcast_record(rows[0])
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = await self._fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-        return _broadcast(row) if row else None
+        return broadcast_record(row) if row else None
 
     async def update_broadcast(self, broadcast_id: int, **fields: object) -> Broadcast | None:
         unknown = set(fields) - set(BROADCAST_FIELDS)
@@ -587,7 +592,7 @@ class SQLiteStorage(Storage):
             f"UPDATE broadcasts SET {sets} WHERE id = :id RETURNING *",
             {**values, "id": broadcast_id},
         )
-        return _broadcast(rows[0]) if rows else None
+        return broadcast_record(rows[0]) if rows else None
 
     @staticmethod
     def _audience_sql(audience: Audience, now: datetime, default_language: str):
@@ -638,7 +643,7 @@ class SQLiteStorage(Storage):
             )
             if not rows:
                 return None
-            broadcast = _broadcast(rows[0])
+            broadcast = broadcast_record(rows[0])
             if broadcast.target == "channel":
                 await db.execute(
                     "INSERT INTO broadcast_recipients (broadcast_id, chat_id) VALUES (?, ?)",
@@ -656,7 +661,7 @@ class SQLiteStorage(Storage):
                 "WHERE broadcast_id = :id) WHERE id = :id RETURNING *",
                 {"id": broadcast_id},
             )
-        return _broadcast(total[0])
+        return broadcast_record(total[0])
 
     async def set_broadcast_status(
         self, broadcast_id: int, status: str, expected: tuple[str, ...], now: datetime
@@ -682,7 +687,7 @@ class SQLiteStorage(Storage):
             "SELECT * FROM broadcasts WHERE status IN ('running', 'queued') "
             "ORDER BY status = 'running' DESC, id LIMIT 1"
         )
-        return _broadcast(row) if row else None
+        return broadcast_record(row) if row else None
 
     async def pending_recipients(
         self, broadcast_id: int, limit: int, after: int | None = None
@@ -748,7 +753,7 @@ class SQLiteStorage(Storage):
         rows = await self._fetchall(
             "SELECT * FROM broadcasts WHERE status != 'draft' ORDER BY id DESC LIMIT ?", (limit,)
         )
-        return [(_broadcast(row), await self.recipient_counts(row["id"])) for row in rows]
+        return [(broadcast_record(row), await self.recipient_counts(row["id"])) for row in rows]
 
     # Assessments ---------------------------------------------------------------------
     async def _assessment(self, row: sqlite3.Row | None) -> Assessment | None:
@@ -839,11 +844,11 @@ class SQLiteStorage(Storage):
 
     async def team_by_code(self, code: str) -> Team | None:
         row = await self._fetchone(f"{self._TEAM} WHERE t.code = ?", (code,))
-        return _team(row) if row else None
+        return team_record(row) if row else None
 
     async def get_team(self, team_id: int) -> Team | None:
         row = await self._fetchone(f"{self._TEAM} WHERE t.id = ?", (team_id,))
-        return _team(row) if row else None
+        return team_record(row) if row else None
 
     async def join_team(self, team_id: int, user_id: int, now: datetime) -> bool:
         rows = await self._write(
@@ -872,7 +877,7 @@ class SQLiteStorage(Storage):
             "WHERE m.team_id = t.id AND m.user_id = :u) ORDER BY t.id",
             {"u": user_id},
         )
-        return [_team(row) for row in rows]
+        return [team_record(row) for row in rows]
 
     async def is_member(self, team_id: int, user_id: int) -> bool:
         row = await self._fetchone(
@@ -1018,94 +1023,3 @@ class SQLiteStorage(Storage):
 
 def _stamp(value: datetime | None) -> str | None:
     return to_db(value) if value is not None else None
-
-
-def _user(row: sqlite3.Row) -> User:
-    return User(
-        id=row["id"],
-        language=row["language"],
-        tg_language=row["tg_language"],
-        first_name=row["first_name"],
-        timezone=row["timezone"],
-        first_seen=from_db(row["first_seen"]),  # type: ignore[arg-type]
-        last_seen=from_db(row["last_seen"]),  # type: ignore[arg-type]
-        blocked=bool(row["blocked"]),
-        tz_chosen=bool(row["tz_chosen"]),
-        delivery_time=row["delivery_time"],
-        delivery_days=row["delivery_days"],
-        quiet_start=row["quiet_start"],
-        quiet_end=row["quiet_end"],
-        next_slot_at=from_db(row["next_slot_at"]),
-        last_slot_at=from_db(row["last_slot_at"]),
-        last_nudge_at=from_db(row["last_nudge_at"]),
-        ignored_nudges=row["ignored_nudges"],
-        returned=bool(row["returned"]),
-        awaiting=row["awaiting"],
-    )
-
-
-def _broadcast(row: sqlite3.Row) -> Broadcast:
-    return Broadcast(
-        id=row["id"],
-        admin_id=row["admin_id"],
-        target=row["target"],
-        source_chat_id=row["source_chat_id"],
-        source_message_id=row["source_message_id"],
-        button_series=row["button_series"],
-        audience=Audience.from_json(row["audience"]),
-        status=row["status"],
-        run_at=from_db(row["run_at"]),
-        progress_chat_id=row["progress_chat_id"],
-        progress_message_id=row["progress_message_id"],
-        total=row["total"],
-        created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
-        started_at=from_db(row["started_at"]),
-        finished_at=from_db(row["finished_at"]),
-    )
-
-
-def _team(row: sqlite3.Row) -> Team:
-    return Team(
-        id=row["id"],
-        name=row["name"],
-        manager_id=row["manager_id"],
-        code=row["code"],
-        created_at=from_db(row["created_at"]),  # type: ignore[arg-type]
-        members=int(row["members"]),
-    )
-
-
-def _subscription(row: sqlite3.Row) -> SubscriptionRow:
-    return SubscriptionRow(
-        series_id=row["series_id"],
-        status=row["status"],
-        subscribed_at=from_db(row["subscribed_at"]),  # type: ignore[arg-type]
-        changed_at=from_db(row["changed_at"]),  # type: ignore[arg-type]
-    )
-
-
-def _card(row: sqlite3.Row) -> Card:
-    return Card(
-        id=row["id"],
-        user_id=row["user_id"],
-        lesson_id=row["lesson_id"],
-        question=row["question"],
-        fsrs=row["fsrs"],
-        due_at=from_db(row["due_at"]),  # type: ignore[arg-type]
-        reviews=row["reviews"],
-        last_review_at=from_db(row["last_review_at"]),
-    )
-
-
-def _attempt(row: sqlite3.Row) -> Attempt:
-    return Attempt(
-        id=row["id"],
-        user_id=row["user_id"],
-        lesson_id=row["lesson_id"],
-        total=row["total"],
-        current=row["current"],
-        correct=row["correct"],
-        started_at=from_db(row["started_at"]),  # type: ignore[arg-type]
-        finished_at=from_db(row["finished_at"]),
-        asked_at=from_db(row["asked_at"]),
-    )

@@ -103,3 +103,14 @@ def _log_with_token() -> None:
         raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage")
     except RuntimeError:
         log.exception("boom")
+
+
+def test_database_is_a_sqlite_path_or_a_postgresql_url(monkeypatch):
+    monkeypatch.setenv("CXCOACH_DATABASE", "postgresql://bot@db.example:5432/cx")
+    settings = load_settings()
+    assert settings.uses_postgres and settings.database == "postgresql://bot@db.example:5432/cx"
+    monkeypatch.setenv("CXCOACH_DATABASE", "/var/lib/cx/bot.sqlite3")
+    assert not load_settings().uses_postgres
+    monkeypatch.setenv("CXCOACH_DATABASE", "mysql://x/y")
+    with pytest.raises(ConfigError, match=r"CXCOACH_DATABASE: .*postgresql://"):
+        load_settings()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.base import AnswerStatus
-from storage.sqlite import SQLiteStorage, migrations
+from storage.sqlite import SQLiteStorage, migrations, to_db
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -119,13 +119,16 @@ async def test_concurrent_answers_from_many_users_never_lock(db):
 async def test_a_failed_transaction_leaves_nothing_behind(db):
     await db.touch_user(1, "A", "en", T0)
     attempt = await db.start_attempt(1, "silos", 1, T0)
+    sql = (
+        "INSERT INTO quiz_answers (attempt_id, question, user_id, lesson_id, chosen, "
+        "correct, answered_at) VALUES ({}, 0, 1, 'silos', 0, 1, {})"
+    )
     with pytest.raises(RuntimeError):
         async with db._tx() as conn:
-            await conn.execute(
-                "INSERT INTO quiz_answers (attempt_id, question, user_id, lesson_id, chosen, "
-                "correct, answered_at) VALUES (?, 0, 1, 'silos', 0, 1, 'x')",
-                (attempt.id,),
-            )
+            if isinstance(db, SQLiteStorage):
+                await conn.execute(sql.format("?", "?"), (attempt.id, to_db(T0)))
+            else:  # asyncpg
+                await conn.execute(sql.format("$1", "$2"), attempt.id, T0)
             raise RuntimeError("crash between two statements")
     assert "silos" not in await db.lesson_stats(1)
     # and the storage still works afterwards

@@ -1,0 +1,68 @@
+"""The bot end to end on PostgreSQL: the same journey, kept across a restart."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from tests.e2e.conftest import Harness
+from tests.unit.conftest import _postgres_or_skip
+
+
+class PostgresHarness(Harness):
+    """The harness with a PostgreSQL schema of its own instead of a SQLite file."""
+
+    def __init__(self, standin, dsn: str, schema: str) -> None:
+        super().__init__(standin, db_path=dsn)  # type: ignore[arg-type]
+        self.dsn, self.schema = dsn, schema
+
+    async def start(self) -> None:
+        from bot.app import build_application, running
+        from bot.context import Deps
+        from storage.postgres import PostgresStorage
+
+        self.storage = PostgresStorage(self.dsn, schema=self.schema, pool_size=4)
+        deps = Deps(settings=self.settings, storage=self.storage, catalog=self.catalog)
+        self.app = build_application(deps, request_timeout=5.0)
+        self._ctx = running(self.app, poll_timeout=1)
+        await self._ctx.__aenter__()
+
+
+@pytest_asyncio.fixture
+async def pg(standin) -> AsyncIterator[PostgresHarness]:
+    import asyncpg
+
+    dsn = await _postgres_or_skip()
+    schema = f"e2e_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    harness = PostgresHarness(standin, dsn, schema)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+async def test_journey_quiz_and_progress_on_postgres_survive_a_restart(pg):
+    user = pg.user(1001, language="uk")
+    await user.send("/start l_silos")
+    assert "CX Coach" in (await user.next_message()).text
+    lesson = await user.next_message()
+    await user.press(lesson, "📝 Пройти тест")
+    question = await user.next_message()
+    while question.buttons and question.buttons[0][1].startswith("qa:"):
+        await user.press(question, data=question.buttons[0][1])
+        await user.next_edit()
+        question = await user.next_message()
+    await pg.restart()
+    await user.send("/progress")
+    report = await user.next_message()
+    assert "Тест завершено" in question.text
+    assert "Усього 27 уроків, пройдено 1." in report.text
+    assert "2 відповіді у тестах" in report.text and "Без пропусків: 1 день" in report.text
+    assert (await pg.storage.get_user(1001)).tg_language == "uk"
