@@ -38,7 +38,20 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(content_commands.add_parser("check", help="validate every lesson file"))
 
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    backup = db_commands.add_parser("backup", help="a consistent copy of the live SQLite file")
+    backup.add_argument("target", help="the backup file to write")
+    backup.add_argument("--from", dest="source", help="the SQLite file (default: CXCOACH_DATABASE)")
+    copy = db_commands.add_parser(
+        "copy", help="copy a SQLite deployment into an empty PostgreSQL database, verified"
+    )
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://user@host/db")
+    copy.add_argument("--from", dest="source", help="the SQLite file (default: CXCOACH_DATABASE)")
+
     args = parser.parse_args(argv)
+    if args.command == "db":
+        return run_db(args)
     if args.command == "content":
         from content.cli import run
 
@@ -103,3 +116,47 @@ def run_bot(settings: Settings) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def run_db(args: argparse.Namespace) -> int:
+    """``cxcoach db backup`` and ``cxcoach db copy``; prints what was done and verified."""
+    from pathlib import Path
+
+    from storage import transfer
+
+    source = args.source
+    if source is None:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        if settings.uses_postgres:
+            print(
+                "CXCOACH_DATABASE is PostgreSQL; give the SQLite file with --from", file=sys.stderr
+            )
+            return 2
+        source = settings.database
+    try:
+        if args.db_command == "backup":
+            size = transfer.backup(Path(source), Path(args.target))
+            print(f"backup of {source} written to {args.target} ({size:,} bytes, integrity ok)")
+            return 0
+        if not args.target.startswith(("postgresql://", "postgres://")):
+            print("--to must be a postgresql:// URL", file=sys.stderr)
+            return 2
+        reports = asyncio.run(transfer.copy_to_postgres(Path(source), args.target))
+    except (OSError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'table':<22}{'rows':>9}{'copied':>9}  {'checksum':<17}{'copy checksum':<17}ok")
+    for r in reports:
+        print(
+            f"{r.table:<22}{r.source_rows:>9}{r.target_rows:>9}  {r.source_sum:<17}"
+            f"{r.target_sum:<17}{'yes' if r.ok else 'NO'}"
+        )
+    if all(r.ok for r in reports):
+        print(f"copied {sum(r.source_rows for r in reports):,} rows; every table verified")
+        return 0
+    print("MISMATCH: the copy is not complete; do not switch over", file=sys.stderr)
+    return 1
