@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     sandbox_mode = args.command == "sandbox" or not settings.token
     # In the sandbox, INFO lines would interleave with the conversation.
     level = "WARNING" if sandbox_mode and settings.log_level == "INFO" else settings.log_level
-    setup_logging(level, settings.token)
+    redactor = setup_logging(level, settings.token)
+    if settings.webhook_secret is not None:  # PTB logs setWebhook's parameters at DEBUG
+        redactor.secrets.append(settings.webhook_secret.get_secret_value())
 
     if sandbox_mode:
         if args.command == "run":
@@ -109,13 +111,25 @@ def run_bot(settings: Settings) -> int:
         return 1
     deps = Deps(settings=settings, storage=open_storage(settings), catalog=catalog)
     app = build_application(deps)
-    log.info("starting CX Coach against %s", settings.bot_api_url)
+    if settings.webhook_url:
+        # Telegram POSTs updates to <webhook_url>/<webhook_path>; PTB refuses any request
+        # without the secret header (403). The token is never part of the path.
+        url = f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}"
+        log.info("starting CX Coach with a webhook at %s (listening on %s:%s)",
+                 url, settings.webhook_listen, settings.webhook_port)  # fmt: skip
+        assert settings.webhook_secret is not None  # enforced by the settings
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        return 0
+    log.info("starting CX Coach against %s (long polling)", settings.bot_api_url)
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def run_db(args: argparse.Namespace) -> int:
@@ -160,3 +174,7 @@ def run_db(args: argparse.Namespace) -> int:
         return 0
     print("MISMATCH: the copy is not complete; do not switch over", file=sys.stderr)
     return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

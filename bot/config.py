@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.i18n import LANGUAGES
@@ -69,10 +69,47 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="how often due deliveries are looked for"
     )
+    webhook_url: str | None = Field(
+        default=None,
+        description="public https URL Telegram posts updates to; unset: long polling",
+    )
+    webhook_path: str = Field(default="telegram", description="path of the webhook endpoint")
+    webhook_listen: str = Field(default="0.0.0.0", description="address the webhook server binds")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="its port")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="secret Telegram sends in a header with every update (required for webhooks)",
+    )
     http_client: Literal["aiohttp", "httpx"] = Field(
         default="aiohttp",
         description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",
     )
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = str(value).strip()
+        if not re.match(r"^https?://[^/\s]+", text):
+            raise ValueError("must be the public http(s) URL Telegram can reach")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", text):
+            raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        return text
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("CXCOACH_WEBHOOK_SECRET is required with CXCOACH_WEBHOOK_URL")
+        return self
 
     @field_validator("database", mode="before")
     @classmethod
@@ -171,6 +208,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else "configuration"
         message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across variables names them in its message
+            raise ConfigError(f"configuration error: {message}") from None
+        name = ENV_PREFIX + str(first["loc"][0]).upper()
         raise ConfigError(f"configuration error: {name}: {message}") from None

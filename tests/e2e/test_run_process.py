@@ -50,3 +50,52 @@ async def test_run_serves_users_and_never_logs_the_token(tmp_path):
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
     assert (tmp_path / "live.sqlite3").exists()
+
+
+async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret(tmp_path):
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    secret = "s3cret-token_for-the-webhook"
+    async with BotAPIStandIn(token=TOKEN, bot_username="cx_process_bot") as standin:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
+        env.update(
+            CXCOACH_BOT_TOKEN=TOKEN,
+            CXCOACH_BOT_API_URL=standin.url,
+            CXCOACH_DATABASE=str(tmp_path / "live.sqlite3"),
+            CXCOACH_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+            CXCOACH_WEBHOOK_LISTEN="127.0.0.1",
+            CXCOACH_WEBHOOK_PORT=str(port),
+            CXCOACH_WEBHOOK_SECRET=secret,
+            CXCOACH_LOG_LEVEL="DEBUG",
+            PYTHONPATH=str(ROOT),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            user = standin.user(3002, "Taras", language_code="uk")
+            await user.send("/start")  # delivered by the stand-in POSTing to the webhook
+            assert "Я CX Coach" in (await user.next_message(timeout=30)).text
+            assert standin.webhook.url == f"http://127.0.0.1:{port}/telegram"
+            forged = {"update_id": 999, "message": {"message_id": 1, "date": 0,
+                      "chat": {"id": 3002, "type": "private"}, "text": "/progress"}}  # fmt: skip
+            async with aiohttp.ClientSession() as session:
+                url = standin.webhook.url
+                async with session.post(url, json=forged) as response:
+                    assert response.status == 403  # no secret header
+                wrong = {"X-Telegram-Bot-Api-Secret-Token": "not-the-secret-at-all"}
+                async with session.post(url, json=forged, headers=wrong) as response:
+                    assert response.status == 403
+            await user.expect_no_event(0.5)  # the forged /progress was not handled
+        finally:
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stdout.decode() + stderr.decode()
+    assert process.returncode == 0, log[-2000:]
+    assert TOKEN not in log and secret not in log

@@ -114,3 +114,19 @@ def test_database_is_a_sqlite_path_or_a_postgresql_url(monkeypatch):
     monkeypatch.setenv("CXCOACH_DATABASE", "mysql://x/y")
     with pytest.raises(ConfigError, match=r"CXCOACH_DATABASE: .*postgresql://"):
         load_settings()
+
+
+def test_webhook_settings_need_a_secret(monkeypatch):
+    monkeypatch.setenv("CXCOACH_WEBHOOK_URL", "https://bot.example.com")
+    with pytest.raises(ConfigError, match="CXCOACH_WEBHOOK_SECRET is required"):
+        load_settings()
+    monkeypatch.setenv("CXCOACH_WEBHOOK_SECRET", "short")
+    with pytest.raises(ConfigError, match="CXCOACH_WEBHOOK_SECRET: must be 16-256"):
+        load_settings()
+    monkeypatch.setenv("CXCOACH_WEBHOOK_SECRET", "a-long-enough_secret-1234")
+    settings = load_settings()
+    assert settings.webhook_url == "https://bot.example.com" and settings.webhook_port == 8443
+    assert "a-long-enough" not in repr(settings)
+    monkeypatch.setenv("CXCOACH_WEBHOOK_URL", "bot.example.com")
+    with pytest.raises(ConfigError, match="CXCOACH_WEBHOOK_URL"):
+        load_settings()
