@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import LinkPreviewOptions
@@ -121,14 +122,16 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     for feature in FEATURES:
         feature.register(app)
     sender = Sender(app.bot, deps.storage, deps.clock, rate=settings.bulk_rate)
+    lease = timedelta(seconds=settings.lease_seconds)
     engine = DeliveryEngine(
         deps.storage,
         deps.catalog,
         sender,
         deps.clock,
         default_language=settings.default_language,
+        lease=lease,
     )
-    broadcasts = BroadcastRunner(app.bot, deps.storage, sender, settings, deps.clock)
+    broadcasts = BroadcastRunner(app.bot, deps.storage, sender, settings, deps.clock, lease=lease)
     app.bot_data.sender, app.bot_data.engine = sender, engine
     app.bot_data.broadcasts = broadcasts
     assert app.job_queue is not None
@@ -141,10 +144,15 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
 async def _post_init(app: Application) -> None:
     deps: Deps = app.bot_data.deps
     await deps.storage.open()
-    recovered = await deps.storage.recover_pending(deps.clock())
+    # One SQLite process knows that claims left over are a dead process's; replicas on
+    # PostgreSQL only take over claims whose lease expired.
+    single = not deps.settings.uses_postgres
+    now = deps.clock()
+    stale = None if single else now - timedelta(seconds=deps.settings.lease_seconds)
+    recovered = await deps.storage.recover_pending(now, stale)
     if recovered:
         log.warning("%d delivery(ies) interrupted by a crash are due again", recovered)
-    unconfirmed = await app.bot_data.broadcasts.recover()
+    unconfirmed = await app.bot_data.broadcasts.recover(single_process=single)
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
     await set_command_menus(app)

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
@@ -33,7 +36,7 @@ from storage.base import Broadcast, Storage
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+CLAIM = 50  # recipients claimed at a time (a pause takes effect within one claim)
 FLUSH_EVERY = 0.25  # seconds between writes of finished recipients
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
@@ -48,7 +51,11 @@ class BroadcastRunner:
         clock: Callable[[], datetime],
         *,
         workers: int = 64,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
+        self.lease = lease
+        self.single_process = True  # set by recover(): replicas on PostgreSQL share the work
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.bot = bot
         self.storage = storage
         self.sender = sender
@@ -60,8 +67,12 @@ class BroadcastRunner:
         self._halt: dict[int, str] = {}  # broadcast id -> "paused" / "cancelled"
 
     # life cycle --------------------------------------------------------------------------
-    async def recover(self) -> int:
-        return await self.storage.mark_unconfirmed()
+    async def recover(self, *, single_process: bool) -> int:
+        """At start-up: in-flight sends of a dead process become "unconfirmed". One process
+        (SQLite) knows they are all dead; replicas wait for the lease to expire."""
+        self.single_process = single_process
+        now = self.clock()
+        return await self.storage.mark_unconfirmed(None if single_process else now - self.lease)
 
     async def tick(self, _context: object = None) -> None:
         if self._stopping or (self._task is not None and not self._task.done()):
@@ -88,22 +99,23 @@ class BroadcastRunner:
     async def _run_all(self) -> None:
         try:
             while not self._stopping:
-                broadcast = await self.storage.next_broadcast(self.clock())
-                if broadcast is None:
+                now = self.clock()
+                # sends left "sending" by a process that died (its lease expired)
+                await self.storage.mark_unconfirmed(now - self.lease)
+                broadcast = await self.storage.next_broadcast(now)
+                if broadcast is None or not await self._run(broadcast):
                     return
-                await self._run(broadcast)
         except Exception:
             log.exception("broadcast runner stopped by an error; the next tick resumes it")
 
-    async def _run(self, broadcast: Broadcast) -> None:
+    async def _run(self, broadcast: Broadcast) -> bool:
+        """Send this process's share of a broadcast; True when the broadcast is over."""
         bid = broadcast.id
         self._halt.pop(bid, None)
-        if not await self.storage.set_broadcast_status(
-            bid, "running", ("queued", "running"), self.clock()
-        ):
-            return
+        if broadcast.status == "queued":
+            if await self.storage.set_broadcast_status(bid, "running", ("queued",), self.clock()):
+                await self._report(broadcast, 0.0, final=False)  # "running", Pause / Cancel
         started = time.monotonic()
-        await self._report(broadcast, 0.0, final=False)  # "running", with Pause / Cancel
         results: list[tuple[int, str, str | None]] = []
         last_flush = last_edit = time.monotonic()
         markup = self._markup(broadcast)
@@ -133,10 +145,10 @@ class BroadcastRunner:
             )
             results.append((chat_id, _status(result), result.error))
 
-        # A continuous pipeline: workers take recipients from a queue refilled from the
-        # database by a cursor, so a recipient being retried never holds the others up.
+        # A continuous pipeline: workers take recipients from a local queue refilled by
+        # claims (leases), so several processes share the work and none sends twice, and
+        # a recipient being retried never holds the others up.
         queue: deque[int] = deque()
-        cursor: int | None = None
         exhausted = False
         refill_lock = asyncio.Lock()
 
@@ -144,20 +156,26 @@ class BroadcastRunner:
             return self._stopping or bid in self._halt
 
         async def take() -> int | None:
-            nonlocal cursor, exhausted
-            if not queue and not exhausted:
+            nonlocal exhausted
+            if not queue and not exhausted and not halted():
                 async with refill_lock:
-                    if not queue and not exhausted:
-                        batch = await self.storage.pending_recipients(bid, BATCH, cursor)
+                    if not queue and not exhausted and not halted():
+                        current = await self.storage.get_broadcast(bid)
+                        if current is None or current.status != "running":
+                            self._halt.setdefault(bid, current.status if current else "cancelled")
+                            return None
+                        now = self.clock()
+                        stale = now if self.single_process else now - self.lease
+                        batch = await self.storage.claim_recipients(
+                            bid, self.owner, CLAIM, now, stale
+                        )
                         exhausted = not batch
-                        if batch:
-                            cursor = batch[-1]
-                            queue.extend(batch)
-            return queue.popleft() if queue else None
+                        queue.extend(batch)
+            return queue.popleft() if queue and not halted() else None
 
         async def worker() -> None:
             nonlocal last_edit
-            while not halted() and (chat_id := await take()) is not None:
+            while (chat_id := await take()) is not None:
                 await send_one(chat_id)
                 now = time.monotonic()
                 if now - last_flush >= FLUSH_EVERY:
@@ -168,12 +186,19 @@ class BroadcastRunner:
 
         await asyncio.gather(*(worker() for _ in range(self.workers)))
         await flush()
+        await self.storage.release_recipients(bid, self.owner)  # claimed, never dispatched
         halt = self._halt.pop(bid, None)
         if self._stopping and halt is None:
-            return  # a restart resumes it (status stays running)
-        status = halt or "done"
-        await self.storage.set_broadcast_status(bid, status, ("running",), self.clock())
-        await self._report(broadcast, time.monotonic() - started, final=True, status=status)
+            return False  # a restart (or another replica) goes on with it
+        if halt is not None:
+            await self.storage.set_broadcast_status(bid, halt, ("running",), self.clock())
+            await self._report(broadcast, time.monotonic() - started, final=True, status=halt)
+            return True
+        if await self.storage.outstanding_recipients(bid):
+            return False  # other processes are still sending their share
+        if await self.storage.set_broadcast_status(bid, "done", ("running",), self.clock()):
+            await self._report(broadcast, time.monotonic() - started, final=True, status="done")
+        return True
 
     def _markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
         if not broadcast.button_series or not self.bot.username:
@@ -195,7 +220,7 @@ class BroadcastRunner:
         admin = await self.storage.get_user(broadcast.admin_id)
         lang = journey.language_of(admin, None, self.settings.default_language)
         screen = screens.progress_screen(
-            translator(lang), current, progress, counts, status if final else current.status
+            translator(lang), current, progress, counts, status if final else "running"
         )
         try:
             await self.bot.edit_message_text(

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="how often due deliveries are looked for"
     )
+    lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="how long a claimed delivery belongs to its process before others may retry it",
+    )
     webhook_url: str | None = Field(
         default=None,
         description="public https URL Telegram posts updates to; unset: long polling",

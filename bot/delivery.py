@@ -62,7 +62,9 @@ class DeliveryEngine:
         default_language: str = "en",
         batch: int = 200,
         workers: int = 8,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
+        self.lease = lease
         self.storage = storage
         self.catalog = catalog
         self.sender = sender
@@ -93,6 +95,8 @@ class DeliveryEngine:
         """Deliver every slot due now, batch by batch."""
         stats = DrainStats()
         try:
+            # claims a dead process left pending (lease expired) are due again
+            await self.storage.recover_pending(self.clock(), self.clock() - self.lease)
             while not self._stopping:
                 claims = await self.storage.claim_due(self.clock(), self.batch)
                 if not claims:

@@ -305,8 +305,12 @@ class Storage(ABC):
         """Store a claimed slot's outcome and the next slot, in one transaction."""
 
     @abstractmethod
-    async def recover_pending(self, now: datetime) -> int:
-        """After a crash: make interrupted claims due again (returns how many)."""
+    async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
+        """Make claims left pending by a dead process due again (returns how many).
+
+        Only claims made before ``stale_before`` (None: all — a single process at start-up);
+        replicas pass now minus the lease, so a live replica's claims are never taken.
+        """
 
     @abstractmethod
     async def count_due(self, now: datetime) -> int:
@@ -407,6 +411,22 @@ class Storage(ABC):
         """Pending recipients in chat-id order (``after``: only ids above it, a cursor)."""
 
     @abstractmethod
+    async def claim_recipients(
+        self, broadcast_id: int, owner: str, limit: int, now: datetime, stale_before: datetime
+    ) -> list[int]:
+        """Take up to ``limit`` pending recipients for ``owner`` (unclaimed, or claimed by
+        another owner before ``stale_before``: a process that died); no two owners ever get
+        the same one, and an owner never gets one it holds already."""
+
+    @abstractmethod
+    async def release_recipients(self, broadcast_id: int, owner: str) -> int:
+        """Give back the owner's claimed, not yet sent recipients (a graceful stop)."""
+
+    @abstractmethod
+    async def outstanding_recipients(self, broadcast_id: int) -> int:
+        """Recipients still pending or being sent (by anyone)."""
+
+    @abstractmethod
     async def mark_sending(self, broadcast_id: int, chat_id: int) -> None: ...
 
     @abstractmethod
@@ -423,8 +443,9 @@ class Storage(ABC):
         """A finished broadcast's failed recipients become pending again; it is queued."""
 
     @abstractmethod
-    async def mark_unconfirmed(self) -> int:
-        """After a hard stop: recipients left 'sending' become 'unconfirmed' (not resent)."""
+    async def mark_unconfirmed(self, stale_before: datetime | None = None) -> int:
+        """Recipients left 'sending' by a dead process become 'unconfirmed' (never resent);
+        only those claimed before ``stale_before`` (None: all)."""
 
     @abstractmethod
     async def broadcasts(self, limit: int) -> list[tuple[Broadcast, dict[str, int]]]: ...

@@ -435,10 +435,13 @@ class PostgresStorage(Storage):
                 user_id,
             )
 
-    async def recover_pending(self, now: datetime) -> int:
+    async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
         async with self._tx() as con:
             rows = await con.fetch(
-                "DELETE FROM deliveries WHERE status = 'pending' RETURNING user_id, slot_at"
+                "DELETE FROM deliveries WHERE (user_id, slot_at) IN (SELECT user_id, slot_at "
+                "FROM deliveries WHERE status = 'pending' AND ($1::timestamptz IS NULL "
+                "OR claimed_at < $1) FOR UPDATE SKIP LOCKED) RETURNING user_id, slot_at",
+                stale_before,
             )
             await con.executemany(
                 "UPDATE users SET next_slot_at = $1 WHERE id = $2 AND NOT blocked "
@@ -685,6 +688,40 @@ class PostgresStorage(Storage):
         )
         return [row["chat_id"] for row in rows]
 
+    async def claim_recipients(
+        self, broadcast_id: int, owner: str, limit: int, now: datetime, stale_before: datetime
+    ) -> list[int]:
+        rows = await self.pool.fetch(
+            "UPDATE broadcast_recipients SET owner = $1, claimed_at = $2 "
+            "WHERE (broadcast_id, chat_id) IN (SELECT broadcast_id, chat_id "
+            "FROM broadcast_recipients WHERE broadcast_id = $3 AND status = 'pending' "
+            "AND (owner IS NULL OR (owner IS DISTINCT FROM $1 AND claimed_at < $4)) "
+            "ORDER BY chat_id LIMIT $5 "
+            "FOR UPDATE SKIP LOCKED) RETURNING chat_id",
+            owner,
+            now,
+            broadcast_id,
+            stale_before,
+            limit,
+        )
+        return sorted(row["chat_id"] for row in rows)
+
+    async def release_recipients(self, broadcast_id: int, owner: str) -> int:
+        rows = await self.pool.fetch(
+            "UPDATE broadcast_recipients SET owner = NULL, claimed_at = NULL "
+            "WHERE broadcast_id = $1 AND owner = $2 AND status = 'pending' RETURNING chat_id",
+            broadcast_id,
+            owner,
+        )
+        return len(rows)
+
+    async def outstanding_recipients(self, broadcast_id: int) -> int:
+        return await self.pool.fetchval(
+            "SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = $1 "
+            "AND status IN ('pending', 'sending')",
+            broadcast_id,
+        )
+
     async def mark_sending(self, broadcast_id: int, chat_id: int) -> None:
         await self.pool.execute(
             "UPDATE broadcast_recipients SET status = 'sending' "
@@ -728,10 +765,13 @@ class PostgresStorage(Storage):
                 )
         return len(rows)
 
-    async def mark_unconfirmed(self) -> int:
+    async def mark_unconfirmed(self, stale_before: datetime | None = None) -> int:
         rows = await self.pool.fetch(
             "UPDATE broadcast_recipients SET status = 'unconfirmed', "
-            "error = 'the bot stopped during this send' WHERE status = 'sending' RETURNING chat_id"
+            "error = 'the bot stopped during this send' WHERE status = 'sending' "
+            "AND ($1::timestamptz IS NULL OR claimed_at IS NULL OR claimed_at < $1) "
+            "RETURNING chat_id",
+            stale_before,
         )
         return len(rows)
 

@@ -345,17 +345,23 @@ class SQLiteStorage(Storage):
                 },
             )
 
-    async def recover_pending(self, now: datetime) -> int:
+    async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
+        cutoff = _stamp(stale_before) if stale_before is not None else "9999"
         async with self._tx() as db:
             rows = await db.execute_fetchall(
-                "SELECT user_id, slot_at FROM deliveries WHERE status = 'pending'"
+                "SELECT user_id, slot_at FROM deliveries WHERE status = 'pending' "
+                "AND claimed_at < ?",
+                (cutoff,),
             )
             await db.executemany(
                 "UPDATE users SET next_slot_at = ? WHERE id = ? AND NOT blocked "
                 "AND next_slot_at IS NULL",
                 [(row["slot_at"], row["user_id"]) for row in rows],
             )
-            await db.execute("DELETE FROM deliveries WHERE status = 'pending'")
+            await db.executemany(
+                "DELETE FROM deliveries WHERE user_id = ? AND slot_at = ? AND status = 'pending'",
+                [(row["user_id"], row["slot_at"]) for row in rows],
+            )
         return len(rows)
 
     async def count_due(self, now: datetime) -> int:
@@ -699,6 +705,42 @@ class SQLiteStorage(Storage):
         )
         return [row["chat_id"] for row in rows]
 
+    async def claim_recipients(
+        self, broadcast_id: int, owner: str, limit: int, now: datetime, stale_before: datetime
+    ) -> list[int]:
+        rows = await self._write(
+            "UPDATE broadcast_recipients SET owner = :owner, claimed_at = :now "
+            "WHERE (broadcast_id, chat_id) IN (SELECT broadcast_id, chat_id "
+            "FROM broadcast_recipients WHERE broadcast_id = :bid AND status = 'pending' "
+            "AND (owner IS NULL OR (owner IS NOT :owner AND claimed_at < :stale)) "
+            "ORDER BY chat_id LIMIT :limit) "
+            "RETURNING chat_id",
+            {
+                "owner": owner,
+                "now": to_db(now),
+                "bid": broadcast_id,
+                "stale": to_db(stale_before),
+                "limit": limit,
+            },
+        )
+        return sorted(row["chat_id"] for row in rows)
+
+    async def release_recipients(self, broadcast_id: int, owner: str) -> int:
+        rows = await self._write(
+            "UPDATE broadcast_recipients SET owner = NULL, claimed_at = NULL "
+            "WHERE broadcast_id = ? AND owner = ? AND status = 'pending' RETURNING chat_id",
+            (broadcast_id, owner),
+        )
+        return len(rows)
+
+    async def outstanding_recipients(self, broadcast_id: int) -> int:
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? "
+            "AND status IN ('pending', 'sending')",
+            (broadcast_id,),
+        )
+        return int(row["n"]) if row else 0
+
     async def mark_sending(self, broadcast_id: int, chat_id: int) -> None:
         await self._write(
             "UPDATE broadcast_recipients SET status = 'sending' "
@@ -742,10 +784,13 @@ class SQLiteStorage(Storage):
                 )
         return len(rows)
 
-    async def mark_unconfirmed(self) -> int:
+    async def mark_unconfirmed(self, stale_before: datetime | None = None) -> int:
+        cutoff = _stamp(stale_before) if stale_before is not None else "9999"
         rows = await self._write(
             "UPDATE broadcast_recipients SET status = 'unconfirmed', "
-            "error = 'the bot stopped during this send' WHERE status = 'sending' RETURNING chat_id"
+            "error = 'the bot stopped during this send' WHERE status = 'sending' "
+            "AND COALESCE(claimed_at, '') < ? RETURNING chat_id",
+            (cutoff,),
         )
         return len(rows)
 

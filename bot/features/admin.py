@@ -280,7 +280,9 @@ async def _control(update, context, me, broadcast: Broadcast, verb: str) -> None
     runner = context.bot_data.broadcasts
     now = context.now()
     t = me.t
-    if verb == "p" and broadcast.status == "running":
+    if verb == "p" and await context.storage.set_broadcast_status(
+        broadcast.id, "paused", ("running",), now
+    ):  # every process sending it stops at its next claim; this one at once
         runner.halt(broadcast.id, "paused")
         await answer_query(update, t._("Pausing after the messages in flight…"))
     elif verb == "r" and await context.storage.set_broadcast_status(
@@ -288,7 +290,9 @@ async def _control(update, context, me, broadcast: Broadcast, verb: str) -> None
     ):
         await answer_query(update, t._("Resumed."))
         await runner.tick()
-    elif verb == "c" and broadcast.status == "running":
+    elif verb == "c" and await context.storage.set_broadcast_status(
+        broadcast.id, "cancelled", ("running",), now
+    ):
         runner.halt(broadcast.id, "cancelled")
         await answer_query(update, t._("Cancelling after the messages in flight…"))
     elif verb == "c" and await context.storage.set_broadcast_status(

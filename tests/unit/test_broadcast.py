@@ -102,3 +102,68 @@ async def test_scheduled_broadcasts_wait_for_their_time(db):
     await db.confirm_broadcast(draft.id, NOW + timedelta(hours=1), NOW, "en")
     assert await db.next_broadcast(NOW) is None
     assert (await db.next_broadcast(NOW + timedelta(hours=1))).status == "queued"
+
+
+def twin(db):
+    """A second process's storage on the same database (another replica)."""
+    from storage.postgres import PostgresStorage
+    from storage.sqlite import SQLiteStorage
+
+    if isinstance(db, SQLiteStorage):
+        return SQLiteStorage(db.path)
+    assert isinstance(db, PostgresStorage)
+    return PostgresStorage(db.dsn, schema=db.schema, pool_size=4)
+
+
+async def test_two_processes_never_claim_the_same_recipient(db):
+    import asyncio
+
+    await add_users(db, {i: "en" for i in range(1, 201)})
+    draft = await db.create_broadcast(1, "users", 1, 10, NOW)
+    await db.confirm_broadcast(draft.id, None, NOW, "en")
+    other = twin(db)
+    await other.open()
+    stale = NOW - timedelta(minutes=2)
+    try:
+        batches = await asyncio.gather(
+            *(
+                store.claim_recipients(draft.id, name, 17, NOW, stale)
+                for _ in range(8)
+                for store, name in ((db, "a"), (other, "b"))
+            )
+        )
+    finally:
+        await other.close()
+    claimed = [chat for batch in batches for chat in batch]
+    assert len(claimed) == len(set(claimed)) == 200
+    assert await db.claim_recipients(draft.id, "c", 10, NOW, stale) == []
+
+
+async def test_a_dead_owners_claims_return_after_the_lease(db):
+    await add_users(db, {1: "en", 2: "en", 3: "en"})
+    draft = await db.create_broadcast(1, "users", 1, 10, NOW)
+    await db.confirm_broadcast(draft.id, None, NOW, "en")
+    lease = timedelta(minutes=2)
+    assert await db.claim_recipients(draft.id, "dead", 3, NOW, NOW - lease) == [1, 2, 3]
+    await db.mark_sending(draft.id, 1)  # it was sending to 1 when it died
+    later = NOW + timedelta(minutes=1)
+    assert await db.claim_recipients(draft.id, "alive", 3, later, later - lease) == []
+    assert await db.mark_unconfirmed(later - lease) == 0  # not expired yet
+    expired = NOW + timedelta(minutes=3)
+    assert await db.claim_recipients(draft.id, "alive", 3, expired, expired - lease) == [2, 3]
+    assert await db.claim_recipients(draft.id, "alive", 3, expired, expired) == []  # its own
+    assert await db.mark_unconfirmed(expired - lease) == 1  # 1 is never resent
+    assert await db.outstanding_recipients(draft.id) == 2
+    assert await db.release_recipients(draft.id, "alive") == 2
+    assert await db.claim_recipients(draft.id, "next", 5, expired, expired - lease) == [2, 3]
+
+
+async def test_pending_slot_claims_return_only_after_the_lease(db):
+    await add_users(db, {1: "en"})
+    await db.schedule(1, NOW)
+    [claim] = await db.claim_due(NOW, 5)
+    assert await db.recover_pending(NOW, NOW - timedelta(minutes=2)) == 0  # owner may be alive
+    assert await db.claim_due(NOW, 5) == []
+    later = NOW + timedelta(minutes=3)
+    assert await db.recover_pending(later, later - timedelta(minutes=2)) == 1
+    assert [c.slot_at for c in await db.claim_due(later, 5)] == [claim.slot_at]
