@@ -37,6 +37,7 @@ from bot.features import (
 )
 from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
+from bot.metrics import HealthServer, Metrics
 from bot.sender import Sender
 from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
@@ -92,6 +93,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     if not settings.token:
         raise ValueError("a bot token is needed to build the application")
     client = settings.http_client
+    metrics = Metrics()
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -104,7 +106,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
             )
         )
         .context_types(ContextTypes(context=CxContext, bot_data=BotData))
-        .concurrent_updates(PerChatUpdateProcessor(256))
+        .concurrent_updates(PerChatUpdateProcessor(256, metrics))
         .request(make_request(client, pool_size=8, timeout=request_timeout, for_updates=False))
         .get_updates_request(
             make_request(client, pool_size=1, timeout=request_timeout, for_updates=True)
@@ -121,7 +123,8 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     app.bot_data.deps = deps
     for feature in FEATURES:
         feature.register(app)
-    sender = Sender(app.bot, deps.storage, deps.clock, rate=settings.bulk_rate)
+    sender = Sender(app.bot, deps.storage, deps.clock, rate=settings.bulk_rate, metrics=metrics)
+    app.bot_data.metrics = metrics
     lease = timedelta(seconds=settings.lease_seconds)
     engine = DeliveryEngine(
         deps.storage,
@@ -156,6 +159,21 @@ async def _post_init(app: Application) -> None:
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
     await set_command_menus(app)
+    if deps.settings.metrics_port:
+        app.bot_data.health = HealthServer(
+            app.bot_data.metrics,
+            lambda: _ready(app),
+            deps.settings.metrics_host,
+            deps.settings.metrics_port,
+        )
+        await app.bot_data.health.start()
+
+
+async def _ready(app: Application) -> bool:
+    """Ready: the application runs and the database answers."""
+    deps: Deps = app.bot_data.deps
+    await deps.storage.count_due(deps.clock())
+    return app.running
 
 
 async def _post_stop(app: Application) -> None:
@@ -176,6 +194,9 @@ async def set_command_menus(app: Application) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     deps: Deps = app.bot_data.deps
+    health = getattr(app.bot_data, "health", None)
+    if health is not None:
+        await health.stop()
     await deps.storage.close()
 
 

@@ -142,6 +142,7 @@ class BroadcastRunner:
                     allow_paid_broadcast=self.settings.paid_broadcast or None,
                 ),
                 on_dispatch=lambda: self.storage.mark_sending(bid, chat_id),
+                path="broadcast",
             )
             results.append((chat_id, _status(result), result.error))
 
@@ -216,6 +217,10 @@ class BroadcastRunner:
         if current.progress_chat_id is None or current.progress_message_id is None:
             return
         counts = await self.storage.recipient_counts(broadcast.id)
+        if self.sender.metrics is not None:
+            for state in ("pending", "sending", "sent", "blocked", "failed", "unconfirmed"):
+                gauge = self.sender.metrics.broadcast.labels(str(broadcast.id), state)
+                gauge.set(counts.get(state, 0))
         progress = progress_of(counts, current.total, elapsed)
         admin = await self.storage.get_user(broadcast.admin_id)
         lang = journey.language_of(admin, None, self.settings.default_language)

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         gt=0,
         description="how long a claimed delivery belongs to its process before others may retry it",
     )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="port for /healthz, /readyz and /metrics"
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="address of that server")
     webhook_url: str | None = Field(
         default=None,
         description="public https URL Telegram posts updates to; unset: long polling",

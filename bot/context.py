@@ -21,6 +21,7 @@ from storage.base import Storage
 if TYPE_CHECKING:
     from bot.broadcaster import BroadcastRunner
     from bot.delivery import DeliveryEngine
+    from bot.metrics import Metrics
     from bot.sender import Sender
 
 
@@ -45,6 +46,7 @@ class BotData:
     sender: Sender
     engine: DeliveryEngine
     broadcasts: BroadcastRunner
+    metrics: Metrics
 
 
 class CxContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -108,6 +108,8 @@ class DeliveryEngine:
                 await asyncio.gather(
                     *(self._worker(queue, stats) for _ in range(min(self.workers, len(claims))))
                 )
+            if self.sender.metrics is not None:
+                self.sender.metrics.backlog.set(await self.storage.count_due(self.clock()))
         except Exception:
             log.exception("slot delivery stopped by an error; the next tick resumes it")
         self._add(stats)

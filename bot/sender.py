@@ -27,6 +27,7 @@ from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
+from bot.metrics import Metrics
 from storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ class Sender:
         rate: float = 20.0,
         attempts: int = 4,
         backoff: float = 1.0,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.bot = bot
         self.storage = storage
         self.clock = clock
@@ -109,8 +112,12 @@ class Sender:
         self.attempts = attempts
         self.backoff = backoff
 
-    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> SendResult:
-        return await self.call(chat_id, lambda: self.bot.send_message(chat_id, text, **kwargs))
+    async def send_message(
+        self, chat_id: int, text: str, *, path: str = "drip", **kwargs: Any
+    ) -> SendResult:
+        return await self.call(
+            chat_id, lambda: self.bot.send_message(chat_id, text, **kwargs), path=path
+        )
 
     async def call(
         self,
@@ -118,12 +125,24 @@ class Sender:
         send: Callable[[], Awaitable[Any]],
         *,
         on_dispatch: Callable[[], Awaitable[None]] | None = None,
+        path: str = "drip",
     ) -> SendResult:
         """Run one Bot API send for ``chat_id`` with pacing, retries and blocked marking.
 
         ``on_dispatch`` runs once, after the pacer lets the send go and just before the
-        first request (broadcasts record "sending" there).
+        first request (broadcasts record "sending" there). ``path`` labels the metrics.
         """
+        result = await self._call(chat_id, send, on_dispatch)
+        if self.metrics is not None:
+            self.metrics.messages.labels(path, result.status.value).inc()
+        return result
+
+    async def _call(
+        self,
+        chat_id: int | str,
+        send: Callable[[], Awaitable[Any]],
+        on_dispatch: Callable[[], Awaitable[None]] | None,
+    ) -> SendResult:
         delay = self.backoff
         last_error = ""
         failures = floods = 0

@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.metrics import Metrics, update_kind
+
 
 def update_key(update: object) -> int | None:
     """The conversation an update belongs to: its chat, else its user, else None."""
@@ -30,11 +32,14 @@ def update_key(update: object) -> int | None:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Runs up to ``max_concurrent_updates`` updates at once, never two of the same chat."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, metrics: Metrics | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self.metrics = metrics
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.metrics is not None:
+            coroutine = self.metrics.observe_update(update_kind(update), coroutine)
         key = update_key(update)
         if key is None:
             await coroutine
