@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.journey
 	$(BIN)/python -m bench.due
 	$(BIN)/python -m bench.broadcast
+	$(BIN)/python -m bench.replicas
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -11,7 +11,6 @@ without a copy are sends the killed process had in flight, which are reported as
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
 import socket
@@ -20,11 +19,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.standin import BotAPIStandIn
+from bot.standin.proxy import RoundRobin
 from tests.unit.conftest import _postgres_or_skip
 
 TOKEN = "555555555:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -43,48 +41,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-class RoundRobin:
-    """A load balancer: each POST goes to the next live replica."""
-
-    def __init__(self, ports: list[int]) -> None:
-        self.targets = itertools.cycle(ports)
-        self.ports = ports
-        self.hits: dict[int, int] = dict.fromkeys(ports, 0)
-        self.port = free_port()
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_post("/{path:.*}", self.forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
-        return f"http://127.0.0.1:{self.port}"
-
-    async def forward(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        for _ in range(len(self.ports)):
-            port = next(self.targets)
-            try:
-                async with self._session.post(  # type: ignore[union-attr]
-                    f"http://127.0.0.1:{port}{request.path}", data=body, headers=headers
-                ) as response:
-                    self.hits[port] += 1
-                    return web.Response(status=response.status, body=await response.read())
-            except (aiohttp.ClientError, TimeoutError):
-                continue  # that replica is down: the next one
-        return web.Response(status=502)
-
-    async def stop(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
 
 async def prepare(dsn: str, schema: str) -> None:
@@ -221,7 +177,7 @@ async def test_three_replicas_share_work_and_survive_a_kill(tmp_path):
     await prepare(dsn, schema)
     url = f"{dsn}?search_path={schema}"
     ports = [free_port() for _ in range(3)]
-    proxy = RoundRobin(ports)
+    proxy = RoundRobin(ports, free_port())
     public = await proxy.start()
     processes = []
     try:

@@ -1,0 +1,54 @@
+"""A round-robin HTTP fan-out: the stand-in's webhook to several replicas, as a load balancer.
+
+Used by the replica tests and benchmarks: each POST goes to the next replica; a replica that
+refuses the connection (down) is skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import aiohttp
+from aiohttp import web
+
+
+class RoundRobin:
+    """A load balancer: each POST goes to the next live replica."""
+
+    def __init__(self, ports: list[int], port: int) -> None:
+        self.targets = itertools.cycle(ports)
+        self.ports = ports
+        self.hits: dict[int, int] = dict.fromkeys(ports, 0)
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self.forward)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+        return f"http://127.0.0.1:{self.port}"
+
+    async def forward(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+        for _ in range(len(self.ports)):
+            port = next(self.targets)
+            try:
+                async with self._session.post(  # type: ignore[union-attr]
+                    f"http://127.0.0.1:{port}{request.path}", data=body, headers=headers
+                ) as response:
+                    self.hits[port] += 1
+                    return web.Response(status=response.status, body=await response.read())
+            except (aiohttp.ClientError, TimeoutError):
+                continue  # that replica is down: the next one
+        return web.Response(status=502)
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
