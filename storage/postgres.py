@@ -92,6 +92,7 @@ class PostgresStorage(Storage):
         self.schema = schema
         self.pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
+        self._days: dict[int, date] = {}  # last activity day written, per user
 
     # Life cycle ---------------------------------------------------------------------
     async def open(self) -> None:
@@ -485,33 +486,25 @@ class PostgresStorage(Storage):
         seconds: float | None,
         now: datetime,
     ) -> Card | None:
-        guard = "" if expected_reviews is None else " WHERE review_cards.reviews = $7"
-        args: list[Any] = [user_id, lesson_id, question, fsrs, due_at, now]
+        # one statement: the trigger review_cards_log_* writes the review_log row
+        guard = "" if expected_reviews is None else " WHERE review_cards.reviews = $11"
+        args: list[Any] = [
+            user_id, lesson_id, question, fsrs, due_at, now, rating, correct, source, seconds,
+        ]  # fmt: skip
         if expected_reviews is not None:
             args.append(expected_reviews)
-        async with self._tx() as con:
-            row = await con.fetchrow(
-                "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
-                "created_at, last_review_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) "
-                "ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET fsrs = excluded.fsrs, "
-                "due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
-                f"last_review_at = excluded.last_review_at{guard} RETURNING *",
-                *args,
-            )
-            if row is None:
-                return None
-            await con.execute(
-                "INSERT INTO review_log (card_id, user_id, rating, correct, source, seconds, "
-                "reviewed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                row["id"],
-                user_id,
-                rating,
-                correct,
-                source,
-                seconds,
-                now,
-            )
-        return card_record(row, as_is)
+        row = await self.pool.fetchrow(
+            "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
+            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds) "
+            "VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9, $10) "
+            "ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET fsrs = excluded.fsrs, "
+            "due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
+            "last_review_at = excluded.last_review_at, last_rating = excluded.last_rating, "
+            "last_correct = excluded.last_correct, last_source = excluded.last_source, "
+            f"last_seconds = excluded.last_seconds{guard} RETURNING *",
+            *args,
+        )
+        return card_record(row, as_is) if row else None
 
     async def due_cards(self, user_id: int, now: datetime, limit: int) -> list[Card]:
         rows = await self.pool.fetch(
@@ -532,11 +525,16 @@ class PostgresStorage(Storage):
 
     # Activity --------------------------------------------------------------------------
     async def add_activity(self, user_id: int, day: date) -> None:
+        if self._days.get(user_id) == day:  # written already today by this process
+            return
+        if len(self._days) > 100_000:
+            self._days.clear()
         await self.pool.execute(
             "INSERT INTO activity_days (user_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             user_id,
             day,
         )
+        self._days[user_id] = day
 
     async def activity_days(self, user_id: int) -> list[date]:
         rows = await self.pool.fetch(
@@ -975,6 +973,7 @@ class PostgresStorage(Storage):
         return {"profile": profile, "counts": counts}
 
     async def delete_personal_data(self, user_id: int) -> bool:
+        self._days.pop(user_id, None)
         async with self._tx() as con:
             await con.execute("DELETE FROM review_log WHERE user_id = $1", user_id)
             await con.execute("DELETE FROM quiz_answers WHERE user_id = $1", user_id)

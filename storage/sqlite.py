@@ -92,6 +92,7 @@ class SQLiteStorage(Storage):
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._days: dict[int, date] = {}  # last activity day written, per user
 
     # Life cycle ----------------------------------------------------------------------
     async def open(self) -> None:
@@ -398,34 +399,33 @@ class SQLiteStorage(Storage):
         seconds: float | None,
         now: datetime,
     ) -> Card | None:
+        # one statement: the trigger review_cards_log_* writes the review_log row
         stamp = to_db(now)
         guard = "" if expected_reviews is None else " WHERE review_cards.reviews = :expected"
-        async with self._tx() as db:
-            rows = await db.execute_fetchall(
-                "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
-                "created_at, last_review_at) VALUES (:u, :l, :q, :fsrs, :due, 1, :now, :now) "
-                "ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET fsrs = excluded.fsrs, "
-                "due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
-                f"last_review_at = excluded.last_review_at{guard} RETURNING *",
-                {
-                    "u": user_id,
-                    "l": lesson_id,
-                    "q": question,
-                    "fsrs": fsrs,
-                    "due": to_db(due_at),
-                    "now": stamp,
-                    "expected": expected_reviews,
-                },
-            )
-            if not rows:
-                return None
-            card = card_record(rows[0])
-            await db.execute(
-                "INSERT INTO review_log (card_id, user_id, rating, correct, source, seconds, "
-                "reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (card.id, user_id, rating, int(correct), source, seconds, stamp),
-            )
-        return card
+        rows = await self._write(
+            "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
+            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds) "
+            "VALUES (:u, :l, :q, :fsrs, :due, 1, :now, :now, :rating, :correct, :source, "
+            ":seconds) ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET "
+            "fsrs = excluded.fsrs, due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
+            "last_review_at = excluded.last_review_at, last_rating = excluded.last_rating, "
+            "last_correct = excluded.last_correct, last_source = excluded.last_source, "
+            f"last_seconds = excluded.last_seconds{guard} RETURNING *",
+            {
+                "u": user_id,
+                "l": lesson_id,
+                "q": question,
+                "fsrs": fsrs,
+                "due": to_db(due_at),
+                "now": stamp,
+                "expected": expected_reviews,
+                "rating": rating,
+                "correct": int(correct),
+                "source": source,
+                "seconds": seconds,
+            },
+        )
+        return card_record(rows[0]) if rows else None
 
     async def due_cards(self, user_id: int, now: datetime, limit: int) -> list[Card]:
         rows = await self._fetchall(
@@ -444,10 +444,15 @@ class SQLiteStorage(Storage):
 
     # Activity --------------------------------------------------------------------------
     async def add_activity(self, user_id: int, day: date) -> None:
+        if self._days.get(user_id) == day:  # written already today by this process
+            return
+        if len(self._days) > 100_000:
+            self._days.clear()
         await self._write(
             "INSERT INTO activity_days (user_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (user_id, day.isoformat()),
         )
+        self._days[user_id] = day
 
     async def activity_days(self, user_id: int) -> list[date]:
         rows = await self._fetchall(
@@ -973,6 +978,7 @@ class SQLiteStorage(Storage):
         return {"profile": profile, "counts": counts}
 
     async def delete_personal_data(self, user_id: int) -> bool:
+        self._days.pop(user_id, None)
         async with self._tx() as db:
             # rows that name the user without a foreign key to users
             await db.execute("DELETE FROM review_log WHERE user_id = ?", (user_id,))

@@ -36,7 +36,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("teams", ("id",)),
     ("team_members", ("team_id", "user_id")),
 )
-TRIGGER_TABLES = ("quiz_answers", "quiz_attempts")
+TRIGGER_TABLES = ("quiz_answers", "quiz_attempts", "review_cards")
 SERIAL_TABLES = ("quiz_attempts", "review_cards", "broadcasts", "assessments", "teams")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import UTC, datetime
 
@@ -46,8 +47,12 @@ async def test_probes_and_metrics(standin, tmp_path):
                 assert response.status == 200
             async with session.get(f"{base}/readyz") as response:
                 assert response.status == 200 and (await response.json())["ready"]
-            async with session.get(f"{base}/metrics") as response:
-                text = await response.text()
+            for _ in range(50):  # the backlog is measured at the end of each drain
+                async with session.get(f"{base}/metrics") as response:
+                    text = await response.text()
+                if sample(text, "cxcoach_due_backlog") == 0:
+                    break
+                await asyncio.sleep(0.05)
         assert sample(text, 'cxcoach_updates_total{kind="message"}') == 2
         assert sample(text, "cxcoach_update_seconds_count") == 2
         assert sample(text, 'cxcoach_messages_total{outcome="sent",path="drip"}') == 1

@@ -157,6 +157,7 @@ async def test_a_review_counts_once_even_when_pressed_twice(db):
     )
     assert sum(r is not None for r in results) == 1
     assert (await db.card_by_id(card.id)).reviews == 2
+    assert await review_log(db) == [(1, 0, "quiz"), (3, 1, "review")]  # one row per review
     assert await db.count_due_cards(1, T0 + timedelta(days=3)) == 1
     assert [c.id for c in await db.due_cards(1, T0 + timedelta(days=3), 10)] == [card.id]
 
@@ -166,3 +167,13 @@ async def test_activity_days_are_unique(db):
     for day in (date(2026, 11, 21), date(2026, 11, 22), date(2026, 11, 22)):
         await db.add_activity(1, day)
     assert await db.activity_days(1) == [date(2026, 11, 21), date(2026, 11, 22)]
+
+
+async def review_log(db) -> list[tuple[int, int, str]]:
+    """(rating, correct, source) of every logged review, oldest first, on either backend."""
+    sql = "SELECT rating, correct, source FROM review_log ORDER BY reviewed_at, rating"
+    if isinstance(db, SQLiteStorage):
+        rows = await db._fetchall(sql)
+    else:
+        rows = await db.pool.fetch(sql)
+    return [(r["rating"], int(r["correct"]), r["source"]) for r in rows]
