@@ -1,7 +1,8 @@
 """A round-robin HTTP fan-out: the stand-in's webhook to several replicas, as a load balancer.
 
 Used by the replica tests and benchmarks: each POST goes to the next replica; a replica that
-refuses the connection (down) is skipped.
+refuses the connection (down) is skipped, but a POST that may have reached a replica is never
+sent to a second one (as nginx does for non-idempotent requests).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class RoundRobin:
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         return f"http://127.0.0.1:{self.port}"
 
     async def forward(self, request: web.Request) -> web.Response:
@@ -43,8 +44,12 @@ class RoundRobin:
                 ) as response:
                     self.hits[port] += 1
                     return web.Response(status=response.status, body=await response.read())
+            except aiohttp.ClientConnectorError:
+                continue  # that replica is down (nothing was sent): the next one
             except (aiohttp.ClientError, TimeoutError):
-                continue  # that replica is down: the next one
+                # the request may have reached the replica: like a real load balancer,
+                # never send a POST twice; Telegram will redeliver on the error
+                return web.Response(status=502)
         return web.Response(status=502)
 
     async def stop(self) -> None:
