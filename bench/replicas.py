@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 from bench.journey import Run, _drive, journey_walk
 from bot.app import load_catalog
 from bot.standin import BotAPIStandIn
-from bot.standin.proxy import RoundRobin
+from bot.standin.proxy import RoundRobin, free_port
 
 ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -36,12 +35,6 @@ DSN = os.environ.get("CXCOACH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5
 SECRET = "bench-secret_0123456789abc"
 FIRST = 200_000
 TEXT = "📣 Bench broadcast."
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.asynccontextmanager

@@ -8,9 +8,17 @@ sent to a second one (as nginx does for non-idempotent requests).
 from __future__ import annotations
 
 import itertools
+import socket
 
 import aiohttp
 from aiohttp import web
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (for test servers and replicas)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
 
 
 class RoundRobin:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from datetime import UTC, datetime
 
 import aiohttp
 
+from bot.standin.proxy import free_port
 from tests.e2e.conftest import FakeClock, Harness
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sample(text: str, name: str) -> float:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin import BotAPIStandIn
-from bot.standin.proxy import RoundRobin
+from bot.standin.proxy import RoundRobin, free_port
 from tests.unit.conftest import _postgres_or_skip
 
 TOKEN = "555555555:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -35,12 +34,6 @@ SECRET = "replica-secret_0123456789"
 TEXT = "📣 Replicas: one copy each."
 
 pytestmark = pytest.mark.timeout(180)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def prepare(dsn: str, schema: str) -> None:
