@@ -26,6 +26,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.background import SingleRun
 from bot.config import Settings
 from bot.i18n import translator
 from bot.render import admin as screens
@@ -42,7 +43,9 @@ FLUSH_EVERY = 0.1
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
 
-class BroadcastRunner:
+class BroadcastRunner(SingleRun):
+    task_name = "broadcasts"
+
     def __init__(
         self,
         bot: ExtBot,
@@ -63,9 +66,8 @@ class BroadcastRunner:
         self.settings = settings
         self.clock = clock
         self.workers = workers
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self._halt: dict[int, str] = {}  # broadcast id -> "paused" / "cancelled"
+        super().__init__()
 
     # life cycle --------------------------------------------------------------------------
     async def recover(self, *, single_process: bool) -> int:
@@ -75,26 +77,12 @@ class BroadcastRunner:
         now = self.clock()
         return await self.storage.mark_unconfirmed(None if single_process else now - self.lease)
 
-    async def tick(self, _context: object = None) -> None:
-        if self._stopping or (self._task is not None and not self._task.done()):
-            return
-        self._task = asyncio.create_task(self._run_all(), name="broadcasts")
-
-    async def stop(self) -> None:
-        self._stopping = True
-        if self._task is not None:
-            try:
-                await self._task
-            except Exception:  # logged in _run_all
-                pass
+    async def run_once(self) -> None:
+        await self._run_all()
 
     def halt(self, broadcast_id: int, how: str) -> None:
         """Pause or cancel a running broadcast (in-flight sends finish first)."""
         self._halt[broadcast_id] = how
-
-    @property
-    def busy(self) -> bool:
-        return self._task is not None and not self._task.done()
 
     # running -----------------------------------------------------------------------------
     async def _run_all(self) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.background import SingleRun
 from bot.i18n import translator
 from bot.render import training
 from bot.sender import Sender, SendStatus
@@ -49,8 +50,10 @@ class DrainStats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-class DeliveryEngine:
-    """Delivers due slots; :meth:`tick` is the JobQueue callback."""
+class DeliveryEngine(SingleRun):
+    """Delivers due slots; :meth:`tick` (from SingleRun) is the JobQueue callback."""
+
+    task_name = "slot-drain"
 
     def __init__(
         self,
@@ -73,23 +76,10 @@ class DeliveryEngine:
         self.batch = batch
         self.workers = workers
         self.totals = DrainStats()
-        self._drain: asyncio.Task[DrainStats] | None = None
-        self._stopping = False
+        super().__init__()
 
-    async def tick(self, _context: object = None) -> None:
-        """Start a drain unless one is running (the job itself returns at once)."""
-        if self._stopping or (self._drain is not None and not self._drain.done()):
-            return
-        self._drain = asyncio.create_task(self.drain(), name="slot-drain")
-
-    async def stop(self) -> None:
-        """Let the running drain finish its claimed slots; start no new one."""
-        self._stopping = True
-        if self._drain is not None:
-            try:
-                await self._drain
-            except Exception:  # already logged by drain()
-                pass
+    async def run_once(self) -> DrainStats:
+        return await self.drain()
 
     async def drain(self) -> DrainStats:
         """Deliver every slot due now, batch by batch."""
