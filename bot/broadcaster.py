@@ -107,7 +107,7 @@ class BroadcastRunner(SingleRun):
         started = time.monotonic()
         results: list[tuple[int, str, str | None]] = []
         last_flush = last_edit = time.monotonic()
-        markup = self._markup(broadcast)
+        markup = self.button_markup(broadcast)
         lock = asyncio.Lock()
 
         async def flush() -> None:
@@ -190,7 +190,7 @@ class BroadcastRunner(SingleRun):
             await self._report(broadcast, time.monotonic() - started, final=True, status="done")
         return True
 
-    def _markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
+    def button_markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
         if not broadcast.button_series or not self.bot.username:
             return None
         lang = self.settings.default_language

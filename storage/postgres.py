@@ -41,10 +41,13 @@ from storage.base import (
     User,
 )
 from storage.records import (
+    PERSONAL_TABLES,
+    PROFILE_FIELDS,
     as_is,
     attempt_record,
     broadcast_record,
     card_record,
+    lesson_stats_records,
     subscription_record,
     team_record,
     user_record,
@@ -262,17 +265,7 @@ class PostgresStorage(Storage):
             """,
             user_id,
         )
-        return {
-            row["lesson_id"]: LessonStats(
-                lesson_id=row["lesson_id"],
-                opened=bool(row["opened"]),
-                completed=bool(row["completed"]),
-                answers=int(row["n"]),
-                correct_answers=int(row["ok"]),
-                best_score=row["best"],
-            )
-            for row in rows
-        }
+        return lesson_stats_records(rows)
 
     # Quizzes -------------------------------------------------------------------------
     async def start_attempt(
@@ -951,25 +944,15 @@ class PostgresStorage(Storage):
         if user is None:
             return {}
         counts = {}
-        for name, table in {
-            "lessons": "lesson_progress",
-            "quiz_answers": "quiz_answers",
-            "review_cards": "review_cards",
-            "subscriptions": "subscriptions",
-            "assessments": "assessments",
-            "teams": "team_members",
-            "activity_days": "activity_days",
-            "deliveries": "deliveries",
-        }.items():
+        for name, table in PERSONAL_TABLES.items():
             counts[name] = await self.pool.fetchval(
                 f"SELECT COUNT(*) FROM {table} WHERE user_id = $1", user_id
             )
         profile = {
             k: (v.isoformat() if isinstance(v, datetime) else v)
             for k, v in user.items()
-            if k in ("id", "first_name", "language", "tg_language", "timezone", "first_seen",
-                     "last_seen")
-        }  # fmt: skip
+            if k in PROFILE_FIELDS
+        }
         return {"profile": profile, "counts": counts}
 
     async def delete_personal_data(self, user_id: int) -> bool:

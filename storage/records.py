@@ -6,7 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from storage.base import Attempt, Audience, Broadcast, Card, SubscriptionRow, Team, User
+from storage.base import (
+    Attempt,
+    Audience,
+    Broadcast,
+    Card,
+    LessonStats,
+    SubscriptionRow,
+    Team,
+    User,
+)
 
 When = Callable[[Any], datetime | None]
 
@@ -110,3 +119,33 @@ def attempt_record(row: Any, when: When = from_db) -> Attempt:
         finished_at=when(row["finished_at"]),
         asked_at=when(row["asked_at"]),
     )
+
+
+# What /mydata counts: label -> table (every table holding rows about a user by user_id).
+PERSONAL_TABLES = {
+    "lessons": "lesson_progress",
+    "quiz_answers": "quiz_answers",
+    "review_cards": "review_cards",
+    "subscriptions": "subscriptions",
+    "assessments": "assessments",
+    "teams": "team_members",
+    "activity_days": "activity_days",
+    "deliveries": "deliveries",
+}
+PROFILE_FIELDS = ("id", "first_name", "language", "tg_language", "timezone", "first_seen",
+                  "last_seen")  # fmt: skip
+
+
+def lesson_stats_records(rows: Any) -> dict[str, LessonStats]:
+    """Rows of the lesson_stats query (same columns on both backends) -> records."""
+    return {
+        row["lesson_id"]: LessonStats(
+            lesson_id=row["lesson_id"],
+            opened=bool(row["opened"]),
+            completed=bool(row["completed"]),
+            answers=int(row["n"]),
+            correct_answers=int(row["ok"]),
+            best_score=row["best"],
+        )
+        for row in rows
+    }

@@ -48,10 +48,13 @@ from storage.base import (
     User,
 )
 from storage.records import (
+    PERSONAL_TABLES,
+    PROFILE_FIELDS,
     attempt_record,
     broadcast_record,
     card_record,
     from_db,
+    lesson_stats_records,
     subscription_record,
     team_record,
     user_record,
@@ -509,17 +512,7 @@ class SQLiteStorage(Storage):
             """,
             {"u": user_id},
         )
-        return {
-            row["lesson_id"]: LessonStats(
-                lesson_id=row["lesson_id"],
-                opened=bool(row["opened"]),
-                completed=bool(row["completed"]),
-                answers=int(row["n"]),
-                correct_answers=int(row["ok"]),
-                best_score=row["best"],
-            )
-            for row in rows
-        }
+        return lesson_stats_records(rows)
 
     # Quizzes -------------------------------------------------------------------------
     async def start_attempt(
@@ -961,20 +954,12 @@ class SQLiteStorage(Storage):
         if user is None:
             return {}
         counts = {}
-        for name, sql in {
-            "lessons": "SELECT COUNT(*) FROM lesson_progress WHERE user_id = ?",
-            "quiz_answers": "SELECT COUNT(*) FROM quiz_answers WHERE user_id = ?",
-            "review_cards": "SELECT COUNT(*) FROM review_cards WHERE user_id = ?",
-            "subscriptions": "SELECT COUNT(*) FROM subscriptions WHERE user_id = ?",
-            "assessments": "SELECT COUNT(*) FROM assessments WHERE user_id = ?",
-            "teams": "SELECT COUNT(*) FROM team_members WHERE user_id = ?",
-            "activity_days": "SELECT COUNT(*) FROM activity_days WHERE user_id = ?",
-            "deliveries": "SELECT COUNT(*) FROM deliveries WHERE user_id = ?",
-        }.items():
-            row = await self._fetchone(sql.replace("COUNT(*)", "COUNT(*) AS n"), (user_id,))
+        for name, table in PERSONAL_TABLES.items():
+            row = await self._fetchone(
+                f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,)
+            )
             counts[name] = int(row["n"]) if row else 0
-        profile = {k: user[k] for k in ("id", "first_name", "language", "tg_language",
-                   "timezone", "first_seen", "last_seen")}  # fmt: skip
+        profile = {k: user[k] for k in PROFILE_FIELDS}
         return {"profile": profile, "counts": counts}
 
     async def delete_personal_data(self, user_id: int) -> bool:

@@ -132,11 +132,11 @@ async def _show_draft(
                 me.user.id,
                 draft.source_chat_id,
                 draft.source_message_id,
-                reply_markup=context.bot_data.broadcasts._markup(draft),
+                reply_markup=context.bot_data.broadcasts.button_markup(draft),
             )
         except TelegramError as exc:
             log.warning("preview failed: %s", exc)
-    series = context.catalog.series_list("en")
+    series = context.catalog.series_list(me.lang)
     count = (
         1
         if draft.target == "channel"
@@ -184,7 +184,7 @@ async def admin_button(update: Update, context: CxContext) -> None:
 
 
 async def _edit_audience(update, context, me, draft, data) -> None:
-    order = [s.id for s in context.catalog.series_list("en")]
+    order = [s.id for s in context.catalog.series_list(me.lang)]
     audience = draft.audience
     if data.verb == "lang":
         audience = rules.toggle_language(audience, data.arg)
@@ -202,7 +202,7 @@ async def _edit_audience(update, context, me, draft, data) -> None:
 
 
 async def _cycle_button(update, context, me, draft, data) -> None:
-    order = [s.id for s in context.catalog.series_list("en")]
+    order = [s.id for s in context.catalog.series_list(me.lang)]
     updated = await context.storage.update_broadcast(
         draft.id, button_series=rules.cycle_button(draft.button_series, order)
     )
@@ -330,7 +330,11 @@ async def stats_command(update: Update, context: CxContext) -> None:
     stats = await context.storage.stats(now, context.settings.default_language)
     hardest = rules.hardest_questions(await context.storage.question_stats())
     recent = await context.storage.broadcasts(3)
-    await show(update, context, screens.stats_screen(me.t, context.catalog, stats, hardest, recent))
+    await show(
+        update,
+        context,
+        screens.stats_screen(me.t, context.catalog, me.lang, stats, hardest, recent),
+    )
     today = now.date()
     rows = await context.storage.daily_activity(today - timedelta(days=29))
     t = me.t

@@ -198,16 +198,7 @@ async def team_button(update: Update, context: CxContext) -> None:
         )
     elif data.verb == "d" and manager:
         await answer_query(update)
-        await show(
-            update,
-            context,
-            screens.Screen(
-                t._("Delete the team <b>{name}</b> for everyone?", name=team.name),
-                screens._markup(
-                    [[screens._button(t._("🗑 Yes, delete"), cb.TeamAction("dd", team.id))]]
-                ),
-            ),
-        )
+        await show(update, context, screens.team_delete_screen(t, team))
     elif data.verb == "dd" and manager:
         await context.storage.delete_team(team.id, me.user.id)
         await answer_query(update, t._("The team is deleted."))

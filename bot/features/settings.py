@@ -7,8 +7,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features import fallback
 from bot.features.common import Learner, answer_query, learner, pressed, show
+from bot.render import screens as main_screens
 from bot.render import training as screens
 from bot.services import training
 
@@ -102,8 +102,10 @@ async def ask_button(update: Update, context: CxContext) -> None:
 async def typed_input(update: Update, context: CxContext) -> None:
     """Text while a setting is awaited; any other text falls through to the fallback."""
     me = await learner(update, context)
-    if me is None or not me.user.awaiting:
-        await fallback.unknown_text(update, context)
+    if me is None:
+        return
+    if not me.user.awaiting:  # the fallback's hint, without recording the visit twice
+        await show(update, context, main_screens.unknown_screen(me.t))
         return
     what = me.user.awaiting
     text = (update.effective_message.text or "")[:MAX_TYPED]

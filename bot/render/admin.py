@@ -212,6 +212,7 @@ def history_screen(t: Translator, items: Sequence[tuple[Broadcast, dict[str, int
 def stats_screen(
     t: Translator,
     catalog: Catalog,
+    language: str,
     stats: Stats,
     hardest: Sequence[QuestionStats],
     broadcasts: Sequence[tuple[Broadcast, dict[str, int]]],
@@ -241,16 +242,18 @@ def stats_screen(
         t._("<b>Active subscriptions</b>"),
     ]
     for series_id, n in stats.subscriptions.items():
-        series = catalog.series("en", series_id)
+        series = catalog.series(language, series_id)
         lines.append(f"• {escape(series.series.title if series else series_id)}: {n}")
     if not stats.subscriptions:
         lines.append("—")
     lines += ["", t._("<b>Questions most learners get wrong</b>")]
     for q in hardest:
-        found = catalog.lesson("en", q.lesson_id)
+        found = catalog.lesson(language, q.lesson_id)
         title = found[1].title if found else q.lesson_id
         lines.append(
-            f"⚠️ {escape(title)}, Q{q.question + 1}: "
+            f"⚠️ {escape(title)}, "
+            + t._("question {n}", n=q.question + 1)
+            + ": "
             + t._(
                 "{percent}% right of {n}", percent=round(100 * q.correct / q.answers), n=q.answers
             )

@@ -231,20 +231,48 @@ def team_result_screen(
     return Screen("\n".join(lines))
 
 
+def team_delete_screen(t: Translator, team: Team) -> Screen:
+    return Screen(
+        t._("Delete the team <b>{name}</b> for everyone?", name=team.name),
+        _markup([[_button(t._("🗑 Yes, delete"), cb.TeamAction("dd", team.id))]]),
+    )
+
+
 def not_manager_screen(t: Translator) -> Screen:
     return Screen(t._("Only the team's manager can see its results."))
 
 
 # /mydata --------------------------------------------------------------------------------
+def _data_labels(t: Translator) -> dict[str, str]:
+    return {
+        "id": t._("id"),
+        "first_name": t._("first name"),
+        "language": t._("language"),
+        "tg_language": t._("Telegram language"),
+        "timezone": t._("time zone"),
+        "first_seen": t._("first seen"),
+        "last_seen": t._("last seen"),
+        "lessons": t._("lessons"),
+        "quiz_answers": t._("quiz answers"),
+        "review_cards": t._("review cards"),
+        "subscriptions": t._("subscriptions"),
+        "assessments": t._("assessments"),
+        "teams": t._("teams"),
+        "activity_days": t._("days with activity"),
+        "deliveries": t._("deliveries"),
+    }
+
+
 def mydata_screen(t: Translator, data: dict[str, object]) -> Screen:
     profile = data.get("profile", {})
     counts = data.get("counts", {})
+    labels = _data_labels(t)
     lines = [t._("<b>What CX Coach stores about you</b>"), ""]
     for key, value in dict(profile).items():  # type: ignore[call-overload]
-        lines.append(f"• {escape(key)}: {escape(value)}")
+        lines.append(f"• {labels.get(key, escape(key))}: {escape(value)}")
     lines.append("")
     for key, value in dict(counts).items():  # type: ignore[call-overload]
-        lines.append(f"• {escape(key)}: {value}")
+        lines.append(f"• {labels.get(key, escape(key))}: {value}")
     lines += [
         "",
         t._("No message texts are stored, only what you chose and answered."),
