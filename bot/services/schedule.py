@@ -65,6 +65,13 @@ def _zone_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    cities = {name.rsplit("/", 1)[-1].casefold(): name for name in _zone_names().values()}
+    cities["kiev"] = "Europe/Kyiv"
+    return cities
+
+
 def parse_zone(text: str) -> str | None:
     """A zone name we can store: an IANA name (any case) or a fixed offset 'UTC+05:30'."""
     raw = text.strip()
@@ -82,10 +89,7 @@ def parse_zone(text: str) -> str | None:
     key = raw.replace(" ", "_").casefold()
     if key in _zone_names():
         return _zone_names()[key]
-    # A bare city: "Kyiv", "berlin", "New York"
-    cities = {name.rsplit("/", 1)[-1].casefold(): name for name in _zone_names().values()}
-    cities["kiev"] = "Europe/Kyiv"
-    return cities.get(key)
+    return _cities().get(key)  # a bare city: "Kyiv", "berlin", "New York"
 
 
 @lru_cache(maxsize=512)
