@@ -62,6 +62,9 @@ FEATURES = (
     fallback,
     errors,
 )
+# Bot API connections per process. A send is written ahead ("sending") only once it holds one,
+# so a hard kill leaves at most this many sends in doubt.
+POOL_SIZE = 8
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
 
 
@@ -107,7 +110,9 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         )
         .context_types(ContextTypes(context=CxContext, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(256, metrics))
-        .request(make_request(client, pool_size=8, timeout=request_timeout, for_updates=False))
+        .request(
+            make_request(client, pool_size=POOL_SIZE, timeout=request_timeout, for_updates=False)
+        )
         .get_updates_request(
             make_request(client, pool_size=1, timeout=request_timeout, for_updates=True)
         )
@@ -154,7 +159,11 @@ async def _post_init(app: Application) -> None:
     stale = None if single else now - timedelta(seconds=deps.settings.lease_seconds)
     recovered = await deps.storage.recover_pending(now, stale)
     if recovered:
-        log.warning("%d delivery(ies) interrupted by a crash are due again", recovered)
+        log.warning(
+            "%d delivery(ies) interrupted by a crash are due again (those that were being "
+            "sent are not resent: their next slot is planned)",
+            recovered,
+        )
     unconfirmed = await app.bot_data.broadcasts.recover(single_process=single)
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)

@@ -1,10 +1,14 @@
 """Runs confirmed broadcasts in the background through the shared, paced sender.
 
 One broadcast at a time (others wait, queued). Recipients are fixed in the database when the
-admin confirms; each moves pending -> sending (written just before its Bot API call) ->
-sent / blocked / failed. A restart continues with the pending ones, so nobody gets the
-message twice: after a graceful stop nothing is left "sending"; after a hard kill the few
-that were in flight become "unconfirmed" and are reported, not resent.
+admin confirms; each is claimed (a lease, shared out among replicas) and moves pending ->
+sending -> sent / blocked / failed. "sending" is written ahead of the request, at the last
+moment (when the transport holds a connection: :func:`bot.transport.before_write`), and only
+if the claim is still ours, in the same statement as the results of earlier sends. A restart
+continues with the pending ones, so nobody gets the message twice: after a graceful stop
+nothing is left "sending"; after a hard kill the few that were on the wire (at most one per
+pooled connection) or whose result was not yet written become "unconfirmed" and are
+reported, not resent (the admin may resend them, accepting possible duplicates).
 
 The admin's progress message is edited in place every couple of seconds (bar, counts, rate,
 time left) with Pause / Resume / Cancel; the last edit is the report.
@@ -38,7 +42,8 @@ from storage.base import Broadcast, Storage
 log = logging.getLogger(__name__)
 
 CLAIM = 50  # recipients claimed at a time (a pause takes effect within one claim)
-# seconds between writes of finished recipients (fewer unsaved: fewer "unconfirmed" after a kill)
+# finished recipients ride along with the next "sending" mark; when no send follows soon
+# (pacing, the end) they are written on their own after this many seconds
 FLUSH_EVERY = 0.1
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
@@ -117,6 +122,15 @@ class BroadcastRunner(SingleRun):
                 last_flush = time.monotonic()
                 await self.storage.record_results(bid, done, self.clock())
 
+        async def dispatch(chat_id: int) -> bool:
+            nonlocal results
+            done, results = results, []
+            try:
+                return await self.storage.mark_sending(bid, chat_id, self.owner, self.clock(), done)
+            except BaseException:
+                results = done + results  # not stored: the next write takes them
+                raise
+
         async def send_one(chat_id: int) -> None:
             target: int | str = chat_id
             if broadcast.target == "channel":
@@ -130,10 +144,11 @@ class BroadcastRunner(SingleRun):
                     reply_markup=markup,
                     allow_paid_broadcast=self.settings.paid_broadcast or None,
                 ),
-                on_dispatch=lambda: self.storage.mark_sending(bid, chat_id),
+                on_dispatch=lambda: dispatch(chat_id),
                 path="broadcast",
             )
-            results.append((chat_id, _status(result), result.error))
+            if result.status is not SendStatus.SKIPPED:  # skipped: another replica's now
+                results.append((chat_id, _status(result), result.error))
 
         # A continuous pipeline: workers take recipients from a local queue refilled by
         # claims (leases), so several processes share the work and none sends twice, and

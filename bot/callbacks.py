@@ -268,6 +268,7 @@ ADMIN_VERBS: dict[str, re.Pattern[str] | None] = {
     "r": None,  # resume
     "c": None,  # cancel a running broadcast
     "retry": None,  # send again to the failed recipients
+    "unc": re.compile(r"^(ask|ok|no)$"),  # resend to the unconfirmed: ask, do it, back
 }
 
 

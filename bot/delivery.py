@@ -7,9 +7,12 @@ per (user, slot) and clears the slot atomically), decides each one with
 :func:`bot.services.schedule.plan_slot`, sends it through the shared :class:`Sender`, and
 stores the outcome and the next slot in one transaction.
 
-Restarts: a graceful stop waits for the running drain; after a crash, claims left pending
-are made due again at start-up (:meth:`Storage.recover_pending`), so nothing is lost — the
-only window for a duplicate is a crash between Telegram accepting a message and our commit.
+Never twice: each send is written ahead ("sending", :meth:`Storage.mark_delivery_sending`)
+at the moment its request goes on the wire, and only if the claim is still ours. Restarts: a
+graceful stop waits for the running drain; after a crash (or, between replicas, once the lease
+has expired), claims never sent are due again (:meth:`Storage.recover_pending`), while a slot
+that was being sent becomes "unconfirmed": Telegram may have delivered it, so it is not sent
+again — its next slot is planned, and a lesson that did not arrive is planned again then.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class DrainStats:
     blocked: int = 0
     failed: int = 0
     deferred: int = 0
+    unconfirmed: int = 0  # a dead process was sending this slot: not resent
+    skipped: int = 0  # the claim was taken over by another process
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -128,6 +133,10 @@ class DeliveryEngine(SingleRun):
         prefs = prefs_of(user, language)
         if user.blocked:
             return await self._finish(claim, DeliveryOutcome("empty"), now)
+        if claim.unconfirmed:  # it may have arrived: never again; plan the next slot
+            upcoming = next_slot(prefs, now, now)
+            outcome = DeliveryOutcome("unconfirmed", next_slot_at=upcoming)
+            return await self._finish(claim, outcome, now)
         ready = out_of_quiet(prefs, now)
         if ready > now:  # a late slot (downtime) would land in quiet hours: wait for their end
             return await self._finish(claim, DeliveryOutcome("deferred", next_slot_at=ready), now)
@@ -140,7 +149,20 @@ class DeliveryEngine(SingleRun):
         if screen is None:
             upcoming = next_slot(prefs, now, user.last_slot_at)
             return await self._finish(claim, DeliveryOutcome("empty", next_slot_at=upcoming), now)
-        result = await self.sender.send_message(user.id, screen.text, reply_markup=screen.keyboard)
+        claimed_at = claim.claimed_at
+
+        async def dispatch() -> bool:  # written ahead, at the moment the request goes out
+            if claimed_at is None:
+                return True
+            return await self.storage.mark_delivery_sending(
+                user.id, claim.slot_at, claimed_at, self.clock()
+            )
+
+        result = await self.sender.send_message(
+            user.id, screen.text, reply_markup=screen.keyboard, on_dispatch=dispatch
+        )
+        if result.status is SendStatus.SKIPPED:  # another process has this slot now
+            return DeliveryOutcome("skipped", kind=plan.kind)
         if result.status is SendStatus.BLOCKED:
             return await self._finish(claim, DeliveryOutcome("blocked", kind=plan.kind), now)
         if result.status is SendStatus.FAILED:
@@ -163,7 +185,9 @@ class DeliveryEngine(SingleRun):
         return outcome
 
     def _add(self, stats: DrainStats) -> None:
-        for name in ("claimed", "sent", "empty", "blocked", "failed", "deferred"):
+        for name in DrainStats.__dataclass_fields__:
+            if name == "by_kind":
+                continue
             setattr(self.totals, name, getattr(self.totals, name) + getattr(stats, name))
         for kind, n in stats.by_kind.items():
             self.totals.by_kind[kind] = self.totals.by_kind.get(kind, 0) + n

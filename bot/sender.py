@@ -9,6 +9,11 @@ headroom for replies to learners), and handles what Telegram answers:
 * 5xx and network errors: retried with exponential back-off, then reported as failed;
 * a timeout after the request went out is ambiguous (Telegram may have delivered it): it is
   NOT retried, so a learner never gets the same message twice; the caller reschedules.
+
+``on_dispatch`` is the write-ahead step of a send that must never happen twice: it records
+"sending" in the database and answers whether the work is still this process's. On our
+aiohttp transport it runs when the request holds a connection and only the write is left
+(:func:`bot.transport.before_write`); on PTB's httpx transport, just before the call.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot.metrics import Metrics
+from bot.transport import NotDispatched, before_write, runs_hooks
 from storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,7 @@ class SendStatus(enum.Enum):
     SENT = "sent"
     BLOCKED = "blocked"  # the chat cannot be reached: never retry
     FAILED = "failed"  # gave up for now (network, server errors, bad request)
+    SKIPPED = "skipped"  # not sent: on_dispatch found the work taken over by another process
 
 
 @dataclass(frozen=True)
@@ -111,12 +118,22 @@ class Sender:
         self.pacer = Pacer(rate)
         self.attempts = attempts
         self.backoff = backoff
+        self.late_dispatch = runs_hooks(getattr(bot, "request", None))
 
     async def send_message(
-        self, chat_id: int, text: str, *, path: str = "drip", **kwargs: Any
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        path: str = "drip",
+        on_dispatch: Callable[[], Awaitable[bool]] | None = None,
+        **kwargs: Any,
     ) -> SendResult:
         return await self.call(
-            chat_id, lambda: self.bot.send_message(chat_id, text, **kwargs), path=path
+            chat_id,
+            lambda: self.bot.send_message(chat_id, text, **kwargs),
+            on_dispatch=on_dispatch,
+            path=path,
         )
 
     async def call(
@@ -124,13 +141,13 @@ class Sender:
         chat_id: int | str,
         send: Callable[[], Awaitable[Any]],
         *,
-        on_dispatch: Callable[[], Awaitable[None]] | None = None,
+        on_dispatch: Callable[[], Awaitable[bool]] | None = None,
         path: str = "drip",
     ) -> SendResult:
         """Run one Bot API send for ``chat_id`` with pacing, retries and blocked marking.
 
-        ``on_dispatch`` runs once, after the pacer lets the send go and just before the
-        first request (broadcasts record "sending" there). ``path`` labels the metrics.
+        ``on_dispatch`` runs once, just before the first request goes out (see the module
+        text); when it answers False nothing is sent (SKIPPED). ``path`` labels the metrics.
         """
         result = await self._call(chat_id, send, on_dispatch)
         if self.metrics is not None:
@@ -141,18 +158,34 @@ class Sender:
         self,
         chat_id: int | str,
         send: Callable[[], Awaitable[Any]],
-        on_dispatch: Callable[[], Awaitable[None]] | None,
+        on_dispatch: Callable[[], Awaitable[bool]] | None,
     ) -> SendResult:
         delay = self.backoff
         last_error = ""
         failures = floods = 0
+        dispatched = on_dispatch is None
+
+        async def hook() -> bool:
+            nonlocal dispatched
+            go = await on_dispatch()  # type: ignore[misc]
+            dispatched = True
+            if not go:
+                raise NotDispatched
+            return True
+
         while failures < self.attempts and floods < MAX_FLOOD_WAITS:
             await self.pacer.acquire()
-            if on_dispatch is not None:
-                await on_dispatch()
-                on_dispatch = None
             try:
-                result = await send()
+                if dispatched:
+                    result = await send()
+                elif self.late_dispatch:
+                    with before_write(hook):
+                        result = await send()
+                else:
+                    await hook()
+                    result = await send()
+            except NotDispatched:
+                return SendResult(SendStatus.SKIPPED, error="taken over by another process")
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
                 log.warning("Telegram asks to wait %.0f s (flood control)", wait)

@@ -11,6 +11,14 @@ aiohttp's ``connect`` and ``sock_connect``, ``read`` to ``sock_read``; aiohttp h
 timeout, so the whole call is also capped at the sum of all four. Errors map the way PTB's own
 transport maps them: timeouts -> ``TimedOut``, any other client error -> ``NetworkError``, with
 the bot token removed from the message.
+
+The transport is also where "about to go on the wire" is known. A sender that must record a
+send before it happens (broadcasts and drips write "sending", so a crash never makes them send
+twice) registers a hook with :func:`before_write`; the transport runs it once it holds a
+connection slot and nothing but the write is left, so a request that waits for a connection,
+or behind PTB's rate limiter, is not yet "sending". If the hook answers False (the work is no
+longer this process's: its lease was taken over) the request is not made and
+:class:`NotDispatched` is raised.
 """
 
 from __future__ import annotations
@@ -18,23 +26,59 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
 import certifi
 from telegram._utils.defaultvalue import DefaultValue
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 _TOKEN_IN_URL = re.compile(r"/(file/)?bot[^/\s'\"]+")
 
 HTTP_CLIENTS = ("aiohttp", "httpx")
 
+POOL_TIMEOUT = (
+    "Pool timeout: All connections in the connection pool are occupied. "
+    "Request was *not* sent to Telegram. Consider adjusting the connection pool size "
+    "or the pool timeout."
+)
+
+Hook = Callable[[], Awaitable[bool]]
+_BEFORE_WRITE: ContextVar[Hook | None] = ContextVar("cxcoach_before_write", default=None)
+
+
+class NotDispatched(TelegramError):
+    """The before-write hook declined: the request was not made (nothing reached Telegram).
+
+    A ``TelegramError``, so PTB passes it through unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__("not dispatched: this work is no longer ours")
+
+
+@contextmanager
+def before_write(hook: Hook) -> Iterator[None]:
+    """Run ``hook`` just before the next request of this task goes on the wire (once)."""
+    token = _BEFORE_WRITE.set(hook)
+    try:
+        yield
+    finally:
+        _BEFORE_WRITE.reset(token)
+
+
+def runs_hooks(request: BaseRequest) -> bool:
+    """Whether ``request`` runs :func:`before_write` hooks (PTB's httpx transport does not)."""
+    return isinstance(request, AiohttpRequest)
+
 
 class AiohttpRequest(BaseRequest):
     """A Bot API transport on an ``aiohttp.ClientSession`` with a bounded connection pool."""
 
-    __slots__ = ("_media_write_timeout", "_pool_size", "_session", "_timeouts")
+    __slots__ = ("_media_write_timeout", "_pool_size", "_session", "_slots", "_timeouts")
 
     def __init__(
         self,
@@ -55,6 +99,9 @@ class AiohttpRequest(BaseRequest):
         }
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        # one slot per pooled connection: a request holding a slot never queues in aiohttp,
+        # so the before-write hook runs right before the bytes are written
+        self._slots = asyncio.Semaphore(connection_pool_size)
 
     @property
     def read_timeout(self) -> float | None:
@@ -64,6 +111,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the session (it must be created inside the running event loop)."""
         if self._session is None or self._session.closed:
+            self._slots = asyncio.Semaphore(self._pool_size)  # bound to this event loop
             context = ssl.create_default_context(cafile=certifi.where())
             connector = aiohttp.TCPConnector(
                 limit=self._pool_size, ttl_dns_cache=300, ssl=context, enable_cleanup_closed=True
@@ -109,6 +157,16 @@ class AiohttpRequest(BaseRequest):
             total=None, connect=pool, sock_connect=connect, sock_read=read
         )
         try:
+            async with asyncio.timeout(pool):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise TimedOut(POOL_TIMEOUT) from None
+        try:
+            hook = _BEFORE_WRITE.get()
+            if hook is not None:
+                _BEFORE_WRITE.set(None)  # once per registration, even if PTB retries
+                if not await hook():
+                    raise NotDispatched
             async with asyncio.timeout(overall):
                 async with self._session.request(
                     method, url, data=_body(request_data), timeout=timeout
@@ -118,6 +176,8 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(f"Timed out ({type(exc).__name__})") from None
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {_safe(str(exc))}") from None
+        finally:
+            self._slots.release()
 
     def _pick(self, value: float | DefaultValue[None] | None, name: str) -> float | None:
         return self._timeouts[name] if isinstance(value, DefaultValue) else value

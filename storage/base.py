@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -93,19 +94,27 @@ class SubscriptionRow:
     changed_at: datetime
 
 
+RETRYABLE = ("failed", "unconfirmed")  # recipient states an admin may send to again
+
+
 @dataclass(frozen=True)
 class Claim:
-    """A slot taken for delivery: the user's row as it was, and the slot's time."""
+    """A slot taken for delivery: the user's row as it was, and the slot's time.
+
+    ``claimed_at`` identifies this claim (a takeover makes a new one); ``unconfirmed`` says
+    that a process died while sending this very slot: it must not be sent again."""
 
     user: User
     slot_at: datetime
+    claimed_at: datetime | None = None
+    unconfirmed: bool = False
 
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
     """What the delivery engine did with a claimed slot (stored in one transaction)."""
 
-    status: str  # sent, empty, blocked, failed
+    status: str  # sent, empty, deferred, blocked, failed, unconfirmed
     kind: str | None = None  # drip, review, reminder
     lessons: tuple[str, ...] = ()  # lessons delivered (marked opened)
     finished_series: tuple[str, ...] = ()  # subscriptions now finished
@@ -305,11 +314,21 @@ class Storage(ABC):
         """Store a claimed slot's outcome and the next slot, in one transaction."""
 
     @abstractmethod
-    async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
-        """Make claims left pending by a dead process due again (returns how many).
+    async def mark_delivery_sending(
+        self, user_id: int, slot_at: datetime, claimed_at: datetime, now: datetime
+    ) -> bool:
+        """The write-ahead step of a drip: the claim becomes 'sending' (at ``now``) if it is
+        still the claim made at ``claimed_at``; False: it was taken over, do not send."""
 
-        Only claims made before ``stale_before`` (None: all — a single process at start-up);
-        replicas pass now minus the lease, so a live replica's claims are never taken.
+    @abstractmethod
+    async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
+        """Claims left by a dead process (returns how many): 'pending' ones are deleted and
+        their slot is due again; 'sending' ones become 'unconfirmed' and their slot is due
+        again so that the engine plans the next one (without resending this one).
+
+        Only claims made (or sends started) before ``stale_before`` (None: all — a single
+        process at start-up); replicas pass now minus the lease, so a live replica's claims
+        are never taken.
         """
 
     @abstractmethod
@@ -427,7 +446,18 @@ class Storage(ABC):
         """Recipients still pending or being sent (by anyone)."""
 
     @abstractmethod
-    async def mark_sending(self, broadcast_id: int, chat_id: int) -> None: ...
+    async def mark_sending(
+        self,
+        broadcast_id: int,
+        chat_id: int,
+        owner: str,
+        now: datetime,
+        done: Sequence[tuple[int, str, str | None]] = (),
+    ) -> bool:
+        """The write-ahead step of one send: the recipient becomes 'sending' (at ``now``) if it
+        is still pending and claimed by ``owner``; False means another process took it over
+        and it must not be sent. ``done`` (as for :meth:`record_results`) is stored in the
+        same transaction, so results cost no round trip of their own."""
 
     @abstractmethod
     async def record_results(
@@ -439,8 +469,10 @@ class Storage(ABC):
     async def recipient_counts(self, broadcast_id: int) -> dict[str, int]: ...
 
     @abstractmethod
-    async def retry_failed(self, broadcast_id: int) -> int:
-        """A finished broadcast's failed recipients become pending again; it is queued."""
+    async def retry_failed(self, broadcast_id: int, which: str = "failed") -> int:
+        """A finished broadcast's ``which`` recipients ("failed", or "unconfirmed": sends a
+        dead process left in doubt — the admin accepts possible duplicates) become pending
+        again, unclaimed, and the broadcast is queued. Returns how many."""
 
     @abstractmethod
     async def mark_unconfirmed(self, stale_before: datetime | None = None) -> int:

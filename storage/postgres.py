@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ import asyncpg
 from storage.base import (
     BROADCAST_FIELDS,
     PREF_FIELDS,
+    RETRYABLE,
     AnswerResult,
     AnswerStatus,
     Assessment,
@@ -364,7 +365,22 @@ class PostgresStorage(Storage):
                 "UPDATE users SET next_slot_at = NULL WHERE id = ANY($1::bigint[])",
                 [row["id"] for row in rows],
             )
-        return [Claim(_user(row), row["next_slot_at"]) for row in rows]
+            # slots a dead process was sending (made due again by recover_pending)
+            open_rows = await con.fetch(
+                "SELECT user_id, slot_at FROM deliveries "
+                "WHERE status = 'unconfirmed' AND finished_at IS NULL AND user_id = ANY($1)",
+                [row["id"] for row in rows],
+            )
+        unconfirmed = {(row["user_id"], row["slot_at"]) for row in open_rows}
+        return [
+            Claim(
+                _user(row),
+                row["next_slot_at"],
+                claimed_at=now,
+                unconfirmed=(row["id"], row["next_slot_at"]) in unconfirmed,
+            )
+            for row in rows
+        ]
 
     async def training_facts(self, user_id: int, now: datetime) -> TrainingFacts:
         subs = await self.subscriptions(user_id)
@@ -429,20 +445,42 @@ class PostgresStorage(Storage):
                 user_id,
             )
 
+    async def mark_delivery_sending(
+        self, user_id: int, slot_at: datetime, claimed_at: datetime, now: datetime
+    ) -> bool:
+        row = await self.pool.fetchrow(
+            "UPDATE deliveries SET status = 'sending', claimed_at = $1 WHERE user_id = $2 "
+            "AND slot_at = $3 AND status = 'pending' AND claimed_at = $4 RETURNING user_id",
+            now,
+            user_id,
+            slot_at,
+            claimed_at,
+        )
+        return row is not None
+
     async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
         async with self._tx() as con:
-            rows = await con.fetch(
-                "DELETE FROM deliveries WHERE (user_id, slot_at) IN (SELECT user_id, slot_at "
-                "FROM deliveries WHERE status = 'pending' AND ($1::timestamptz IS NULL "
-                "OR claimed_at < $1) FOR UPDATE SKIP LOCKED) RETURNING user_id, slot_at",
+            stale = await con.fetch(
+                "SELECT user_id, slot_at, status FROM deliveries WHERE finished_at IS NULL "
+                "AND status IN ('pending', 'sending') "
+                "AND ($1::timestamptz IS NULL OR claimed_at < $1) FOR UPDATE SKIP LOCKED",
                 stale_before,
+            )
+            pending = [(r["user_id"], r["slot_at"]) for r in stale if r["status"] == "pending"]
+            sending = [(r["user_id"], r["slot_at"]) for r in stale if r["status"] == "sending"]
+            await con.executemany(
+                "DELETE FROM deliveries WHERE user_id = $1 AND slot_at = $2", pending
+            )
+            await con.executemany(
+                "UPDATE deliveries SET status = 'unconfirmed' WHERE user_id = $1 AND slot_at = $2",
+                sending,
             )
             await con.executemany(
                 "UPDATE users SET next_slot_at = $1 WHERE id = $2 AND NOT blocked "
                 "AND next_slot_at IS NULL",
-                [(row["slot_at"], row["user_id"]) for row in rows],
+                [(slot_at, user_id) for user_id, slot_at in pending + sending],
             )
-        return len(rows)
+        return len(stale)
 
     async def count_due(self, now: datetime) -> int:
         return await self.pool.fetchval(
@@ -713,13 +751,32 @@ class PostgresStorage(Storage):
             broadcast_id,
         )
 
-    async def mark_sending(self, broadcast_id: int, chat_id: int) -> None:
-        await self.pool.execute(
-            "UPDATE broadcast_recipients SET status = 'sending' "
-            "WHERE broadcast_id = $1 AND chat_id = $2 AND status = 'pending'",
+    async def mark_sending(
+        self,
+        broadcast_id: int,
+        chat_id: int,
+        owner: str,
+        now: datetime,
+        done: Sequence[tuple[int, str, str | None]] = (),
+    ) -> bool:
+        # one statement, one round trip: earlier results (a data-modifying CTE) + this mark
+        row = await self.pool.fetchrow(
+            "WITH done AS (UPDATE broadcast_recipients r "
+            "SET status = d.status, error = d.error, sent_at = $4 "
+            "FROM unnest($5::bigint[], $6::text[], $7::text[]) AS d(chat_id, status, error) "
+            "WHERE r.broadcast_id = $1 AND r.chat_id = d.chat_id) "
+            "UPDATE broadcast_recipients SET status = 'sending', claimed_at = $4 "
+            "WHERE broadcast_id = $1 AND chat_id = $2 AND status = 'pending' AND owner = $3 "
+            "RETURNING chat_id",
             broadcast_id,
             chat_id,
+            owner,
+            now,
+            [chat for chat, _, _ in done],
+            [status for _, status, _ in done],
+            [error for _, _, error in done],
         )
+        return row is not None
 
     async def record_results(
         self, broadcast_id: int, results: list[tuple[int, str, str | None]], now: datetime
@@ -741,12 +798,16 @@ class PostgresStorage(Storage):
         )
         return {row["status"]: int(row["n"]) for row in rows}
 
-    async def retry_failed(self, broadcast_id: int) -> int:
+    async def retry_failed(self, broadcast_id: int, which: str = "failed") -> int:
+        if which not in RETRYABLE:
+            raise ValueError(f"cannot retry {which!r} recipients")
         async with self._tx() as con:
             rows = await con.fetch(
-                "UPDATE broadcast_recipients SET status = 'pending', error = NULL "
-                "WHERE broadcast_id = $1 AND status = 'failed' RETURNING chat_id",
+                "UPDATE broadcast_recipients SET status = 'pending', error = NULL, "
+                "owner = NULL, claimed_at = NULL "
+                "WHERE broadcast_id = $1 AND status = $2 RETURNING chat_id",
                 broadcast_id,
+                which,
             )
             if rows:
                 await con.execute(

@@ -29,6 +29,7 @@ import aiosqlite
 from storage.base import (
     BROADCAST_FIELDS,
     PREF_FIELDS,
+    RETRYABLE,
     AnswerResult,
     AnswerStatus,
     Assessment,
@@ -289,7 +290,21 @@ class SQLiteStorage(Storage):
             await db.executemany(
                 "UPDATE users SET next_slot_at = NULL WHERE id = ?", [(row["id"],) for row in rows]
             )
-        return [Claim(user_record(row), from_db(row["next_slot_at"])) for row in rows]  # type: ignore[arg-type]
+            # slots a dead process was sending (made due again by recover_pending)
+            open_rows = await db.execute_fetchall(
+                "SELECT user_id, slot_at FROM deliveries "
+                "WHERE status = 'unconfirmed' AND finished_at IS NULL"
+            )
+        unconfirmed = {(row["user_id"], row["slot_at"]) for row in open_rows}
+        return [
+            Claim(
+                user_record(row),
+                from_db(row["next_slot_at"]),  # type: ignore[arg-type]
+                claimed_at=now,
+                unconfirmed=(row["id"], row["next_slot_at"]) in unconfirmed,
+            )
+            for row in rows
+        ]
 
     async def training_facts(self, user_id: int, now: datetime) -> TrainingFacts:
         subs = await self.subscriptions(user_id)
@@ -349,12 +364,22 @@ class SQLiteStorage(Storage):
                 },
             )
 
+    async def mark_delivery_sending(
+        self, user_id: int, slot_at: datetime, claimed_at: datetime, now: datetime
+    ) -> bool:
+        rows = await self._write(
+            "UPDATE deliveries SET status = 'sending', claimed_at = ? WHERE user_id = ? "
+            "AND slot_at = ? AND status = 'pending' AND claimed_at = ? RETURNING user_id",
+            (to_db(now), user_id, to_db(slot_at), to_db(claimed_at)),
+        )
+        return bool(rows)
+
     async def recover_pending(self, now: datetime, stale_before: datetime | None = None) -> int:
         cutoff = _stamp(stale_before) if stale_before is not None else "9999"
         async with self._tx() as db:
             rows = await db.execute_fetchall(
-                "SELECT user_id, slot_at FROM deliveries WHERE status = 'pending' "
-                "AND claimed_at < ?",
+                "SELECT user_id, slot_at, status FROM deliveries WHERE finished_at IS NULL "
+                "AND status IN ('pending', 'sending') AND claimed_at < ?",
                 (cutoff,),
             )
             await db.executemany(
@@ -364,7 +389,12 @@ class SQLiteStorage(Storage):
             )
             await db.executemany(
                 "DELETE FROM deliveries WHERE user_id = ? AND slot_at = ? AND status = 'pending'",
-                [(row["user_id"], row["slot_at"]) for row in rows],
+                [(row["user_id"], row["slot_at"]) for row in rows if row["status"] == "pending"],
+            )
+            await db.executemany(
+                "UPDATE deliveries SET status = 'unconfirmed' "
+                "WHERE user_id = ? AND slot_at = ? AND status = 'sending'",
+                [(row["user_id"], row["slot_at"]) for row in rows if row["status"] == "sending"],
             )
         return len(rows)
 
@@ -739,12 +769,29 @@ class SQLiteStorage(Storage):
         )
         return int(row["n"]) if row else 0
 
-    async def mark_sending(self, broadcast_id: int, chat_id: int) -> None:
-        await self._write(
-            "UPDATE broadcast_recipients SET status = 'sending' "
-            "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
-            (broadcast_id, chat_id),
-        )
+    async def mark_sending(
+        self,
+        broadcast_id: int,
+        chat_id: int,
+        owner: str,
+        now: datetime,
+        done: Sequence[tuple[int, str, str | None]] = (),
+    ) -> bool:
+        stamp = to_db(now)
+        async with self._tx() as db:
+            if done:
+                await db.executemany(
+                    "UPDATE broadcast_recipients SET status = ?, error = ?, sent_at = ? "
+                    "WHERE broadcast_id = ? AND chat_id = ?",
+                    [(status, error, stamp, broadcast_id, chat) for chat, status, error in done],
+                )
+            rows = await db.execute_fetchall(
+                "UPDATE broadcast_recipients SET status = 'sending', claimed_at = ? "
+                "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending' AND owner = ? "
+                "RETURNING chat_id",
+                (stamp, broadcast_id, chat_id, owner),
+            )
+        return bool(list(rows))
 
     async def record_results(
         self, broadcast_id: int, results: list[tuple[int, str, str | None]], now: datetime
@@ -767,12 +814,15 @@ class SQLiteStorage(Storage):
         )
         return {row["status"]: int(row["n"]) for row in rows}
 
-    async def retry_failed(self, broadcast_id: int) -> int:
+    async def retry_failed(self, broadcast_id: int, which: str = "failed") -> int:
+        if which not in RETRYABLE:
+            raise ValueError(f"cannot retry {which!r} recipients")
         async with self._tx() as db:
             rows = await db.execute_fetchall(
-                "UPDATE broadcast_recipients SET status = 'pending', error = NULL "
-                "WHERE broadcast_id = ? AND status = 'failed' RETURNING chat_id",
-                (broadcast_id,),
+                "UPDATE broadcast_recipients SET status = 'pending', error = NULL, "
+                "owner = NULL, claimed_at = NULL "
+                "WHERE broadcast_id = ? AND status = ? RETURNING chat_id",
+                (broadcast_id, which),
             )
             if rows:
                 await db.execute(

@@ -180,7 +180,31 @@ async def admin_button(update: Update, context: CxContext) -> None:
     if data.verb in _DRAFT_VERBS:
         await answer_query(update, me.t._("This broadcast is already confirmed."))
         return
+    if data.verb == "unc":
+        await _resend_unconfirmed(update, context, me, draft, data.arg)
+        return
     await _control(update, context, me, draft, data.verb)
+
+
+async def _resend_unconfirmed(update, context, me, broadcast: Broadcast, step: str) -> None:
+    """Ask, then (only on "yes") send again to the recipients a dead process left in doubt."""
+    t = me.t
+    counts = await context.storage.recipient_counts(broadcast.id)
+    unconfirmed = counts.get("unconfirmed", 0)
+    if broadcast.status != "done" or not unconfirmed:
+        await answer_query(update, t._("That button is out of date."))
+    elif step == "ask":
+        await answer_query(update)
+        await show(
+            update, context, screens.resend_unconfirmed_screen(t, broadcast, unconfirmed), edit=True
+        )
+    elif step == "no":
+        await answer_query(update)
+        await _report_now(update, context, me, broadcast.id, "done")
+    else:
+        resent = await context.storage.retry_failed(broadcast.id, "unconfirmed")
+        await answer_query(update, t.n_("{n} recipient again", "{n} recipients again", resent))
+        await context.bot_data.broadcasts.tick()
 
 
 async def _edit_audience(update, context, me, draft, data) -> None:

@@ -182,7 +182,33 @@ def progress_screen(
         counts.get("failed") or (broadcast.target == "channel" and counts.get("blocked"))
     ):
         buttons = [_button(t._("🔁 Retry the failed"), _a("retry", broadcast))]
-    return Screen("\n".join(lines), _markup([buttons]))
+    rows = [buttons]
+    if status == "done" and counts.get("unconfirmed"):
+        rows.append([_button(t._("📨 Resend to the unconfirmed…"), _a("unc", broadcast, "ask"))])
+    return Screen("\n".join(lines), _markup(rows))
+
+
+def resend_unconfirmed_screen(t: Translator, broadcast: Broadcast, unconfirmed: int) -> Screen:
+    """The admin's explicit choice: resending to the unconfirmed may send some of them twice."""
+    text = t.n_(
+        "{n} send of broadcast #{id} was on its way when a bot process stopped. Telegram may "
+        "have delivered it: the bot cannot know, so it did not resend it.\n\n"
+        "Resend now? If it did arrive, this recipient gets the message twice.",
+        "{n} sends of broadcast #{id} were on their way when a bot process stopped. Telegram "
+        "may have delivered them: the bot cannot know, so it did not resend them.\n\n"
+        "Resend now? Those that did arrive get the message twice.",
+        unconfirmed,
+        id=broadcast.id,
+    )
+    return Screen(
+        text,
+        _markup(
+            [
+                [_button(t._("📨 Yes, resend"), _a("unc", broadcast, "ok"))],
+                [_button(t._("↩️ No, keep the report"), _a("unc", broadcast, "no"))],
+            ]
+        ),
+    )
 
 
 def outcome_line(t: Translator, broadcast: Broadcast, counts: dict[str, int]) -> str:

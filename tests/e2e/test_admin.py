@@ -212,6 +212,63 @@ async def test_a_restart_mid_broadcast_resumes_without_duplicates(standin, tmp_p
         await h.stop()
 
 
+async def test_sends_in_doubt_after_a_crash_are_resent_only_if_the_admin_says_so(
+    standin, tmp_path, clock
+):
+    from storage.sqlite import SQLiteStorage
+
+    h = make(standin, tmp_path, clock)
+    await h.start()
+    users = await learners(h, ["en"] * 3)
+    boss = await admin(h)
+    controls = await draft(boss)
+    await h.stop()
+    # another process confirmed it, sent to two and died while sending to the first learner
+    dead = SQLiteStorage(h.db_path)
+    await dead.open()
+    [bid] = {int(data.split(":")[2]) for _, data in controls.buttons if data.startswith("ab:")}
+    broadcast = await dead.get_broadcast(bid)
+    await dead.update_broadcast(
+        broadcast.id, progress_chat_id=ADMIN, progress_message_id=controls.message_id
+    )
+    await dead.set_blocked(ADMIN, True, clock())  # (the admin is not among these recipients)
+    await dead.confirm_broadcast(broadcast.id, None, clock(), "en")
+    claimed = await dead.claim_recipients(broadcast.id, "dead", 10, clock(), clock())
+    assert await dead.mark_sending(broadcast.id, users[0].chat_id, "dead", clock())
+    others = [(chat, "sent", None) for chat in claimed if chat != users[0].chat_id]
+    await dead.record_results(broadcast.id, others, clock())
+    await dead.close()
+    await h.start()
+    try:
+        await until(lambda: "finished" in live(boss, controls).text)
+        report = live(boss, controls)
+        assert "1 send(s) were in flight" in report.text
+        boss.skip_pending()  # the runner's progress edits
+        await boss.press(report, "📨 Resend to the unconfirmed…")
+        ask = await boss.next_edit()
+        assert "may have delivered it" in ask.text and "gets the message twice" in ask.text
+        await boss.press(ask, "↩️ No, keep the report")  # changes nothing
+        kept = await boss.next_edit()
+        assert "finished" in kept.text
+        await users[0].expect_no_event(0.3)
+        await boss.press(kept, "📨 Resend to the unconfirmed…")
+        ask = await boss.next_edit()
+        await boss.press(ask, "📨 Yes, resend")
+        await until(lambda: len(copies(users[0])) == 1)
+        await until(lambda: "Sent: 3 · failed: 0" in live(boss, controls).text)
+        final = live(boss, controls)
+        assert all(text != "📨 Resend to the unconfirmed…" for text, _ in final.buttons)
+        boss.skip_pending()
+        users[0].skip_pending()
+        await boss.press_raw(controls, f"ab:unc:{bid}:ok")  # a stale press sends nothing
+        answer = await boss.next_event(kinds=("callback_answer",))
+        assert "out of date" in answer.callback.answer.get("text", "")
+        await users[0].expect_no_event(0.3)
+        assert len(copies(users[0])) == 1 and copies(users[1]) == []  # 1 and 2: "dead" sent
+    finally:
+        await h.stop()
+
+
 async def test_scheduled_broadcast_waits_for_its_time(h, clock):
     [learner] = await learners(h, ["en"])
     boss = await admin(h)

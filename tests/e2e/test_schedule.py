@@ -159,6 +159,23 @@ async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
     await user.expect_no_event(0.5)
 
 
+async def test_a_crash_during_the_send_never_sends_it_twice(h, clock):
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    await h.stop()
+    clock.set(at(24, 7, 1))
+    crashed = SQLiteStorage(h.db_path)  # another process claims the slot, starts the send,
+    await crashed.open()  # and dies before it knows whether Telegram has the message
+    [claim] = await crashed.claim_due(clock(), 10)
+    assert await crashed.mark_delivery_sending(1001, claim.slot_at, claim.claimed_at, clock())
+    await crashed.close()
+    await h.start()
+    await user.expect_no_event(0.5)  # it may have arrived: not sent again
+    clock.set(at(25, 7, 1))  # the next slot comes as usual (the lesson, as it was unconfirmed)
+    assert "Everything is fine as it is" in (await user.next_message()).text
+    await user.expect_no_event(0.5)
+
+
 async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standin):
     user = await newcomer(h)
     await subscribe(user, "why-cx-fails")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.services.broadcast import (
     cycle_button,
     cycle_idle,
@@ -82,9 +84,12 @@ async def test_recipient_states_recovery_and_retry(db):
     await db.confirm_broadcast(draft.id, None, NOW, "en")
     assert (await db.next_broadcast(NOW)).id == draft.id
     assert await db.set_broadcast_status(draft.id, "running", ("queued",), NOW)
-    await db.mark_sending(draft.id, 1)
-    await db.mark_sending(draft.id, 2)
-    await db.record_results(draft.id, [(1, "sent", None)], NOW)
+    assert await db.claim_recipients(draft.id, "me", 2, NOW, NOW) == [1, 2]
+    assert await db.mark_sending(draft.id, 1, "me", NOW)
+    # the result of 1 is stored with the mark of 2, in one transaction
+    assert await db.mark_sending(draft.id, 2, "me", NOW, [(1, "sent", None)])
+    assert await db.recipient_counts(draft.id) == {"sent": 1, "sending": 1, "pending": 1}
+    assert not await db.mark_sending(draft.id, 3, "me", NOW)  # never claimed by "me"
     assert await db.mark_unconfirmed() == 1  # 2 was in flight at a crash: not resent
     assert await db.pending_recipients(draft.id, 10) == [3]
     await db.record_results(draft.id, [(3, "failed", "Bad Request: x")], NOW)
@@ -94,6 +99,14 @@ async def test_recipient_states_recovery_and_retry(db):
     assert (await db.get_broadcast(draft.id)).status == "queued"
     [(listed, counts)] = await db.broadcasts(10)
     assert listed.id == draft.id and counts["pending"] == 1
+    # the same process can take the retried recipient again
+    assert await db.claim_recipients(draft.id, "me", 5, NOW, NOW) == [3]
+    # the admin may also resend to the unconfirmed, accepting possible duplicates
+    assert await db.retry_failed(draft.id, "unconfirmed") == 1
+    assert await db.recipient_counts(draft.id) == {"sent": 1, "pending": 2}
+    assert await db.claim_recipients(draft.id, "me", 5, NOW, NOW) == [2]
+    with pytest.raises(ValueError):
+        await db.retry_failed(draft.id, "sent")
 
 
 async def test_scheduled_broadcasts_wait_for_their_time(db):
@@ -145,7 +158,7 @@ async def test_a_dead_owners_claims_return_after_the_lease(db):
     await db.confirm_broadcast(draft.id, None, NOW, "en")
     lease = timedelta(minutes=2)
     assert await db.claim_recipients(draft.id, "dead", 3, NOW, NOW - lease) == [1, 2, 3]
-    await db.mark_sending(draft.id, 1)  # it was sending to 1 when it died
+    assert await db.mark_sending(draft.id, 1, "dead", NOW)  # it was sending to 1 when it died
     later = NOW + timedelta(minutes=1)
     assert await db.claim_recipients(draft.id, "alive", 3, later, later - lease) == []
     assert await db.mark_unconfirmed(later - lease) == 0  # not expired yet
@@ -153,6 +166,8 @@ async def test_a_dead_owners_claims_return_after_the_lease(db):
     assert await db.claim_recipients(draft.id, "alive", 3, expired, expired - lease) == [2, 3]
     assert await db.claim_recipients(draft.id, "alive", 3, expired, expired) == []  # its own
     assert await db.mark_unconfirmed(expired - lease) == 1  # 1 is never resent
+    # the slow owner comes back: its claim on 2 was taken over, so it must not send to 2
+    assert not await db.mark_sending(draft.id, 2, "dead", expired)
     assert await db.outstanding_recipients(draft.id) == 2
     assert await db.release_recipients(draft.id, "alive") == 2
     assert await db.claim_recipients(draft.id, "next", 5, expired, expired - lease) == [2, 3]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import pytest
 import pytest_asyncio
 from telegram import Bot
 
@@ -85,3 +87,69 @@ async def test_pacer_spaces_sends():
     for _ in range(6):
         await pacer.acquire()
     assert time.monotonic() - started >= 0.2  # 5 waits of 1/20 s after the first token
+
+
+async def test_sending_is_written_only_when_the_request_can_go_out(env):
+    """Four connections, five sends: the fifth is not "sending" while it waits for one."""
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="delay", seconds=0.3, times=4)
+    events: list[str] = []
+
+    async def one(i: int):
+        async def dispatch() -> bool:
+            events.append(f"dispatch {i}")
+            return True
+
+        result = await sender.call(
+            USER, lambda: sender.bot.send_message(USER, f"m{i}"), on_dispatch=dispatch
+        )
+        events.append(f"done {i}")
+        return result
+
+    results = await asyncio.gather(*(one(i) for i in range(5)))
+    assert all(result.ok for result in results)
+    first_done = min(events.index(f"done {i}") for i in range(5))
+    assert sum(event.startswith("dispatch") for event in events[:first_done]) == 4, events
+    assert len(standin.user(USER).bot_messages()) == 5
+
+
+async def test_a_retried_send_is_written_ahead_once(env):
+    standin, sender, _ = env
+    standin.faults.add("sendMessage", kind="server_error", status=502, times=2)
+    marks = 0
+
+    async def dispatch() -> bool:
+        nonlocal marks
+        marks += 1
+        return True
+
+    result = await sender.call(
+        USER, lambda: sender.bot.send_message(USER, "x"), on_dispatch=dispatch
+    )
+    assert result.ok and calls(standin) == 3 and marks == 1
+
+
+@pytest.mark.parametrize("client", ["aiohttp", "httpx"])
+async def test_a_send_taken_over_by_another_process_is_not_made(tmp_path, client):
+    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
+    await storage.open()
+    try:
+        async with BotAPIStandIn(token=TOKEN) as standin:
+            standin.user(USER, "Iryna", language_code="uk")
+            request = make_request(client, pool_size=2, timeout=1, for_updates=False)
+            async with Bot(TOKEN, base_url=f"{standin.url}/bot", request=request) as bot:
+                sender = Sender(bot, storage, lambda: NOW, rate=0)
+
+                async def taken() -> bool:
+                    return False
+
+                async def ours() -> bool:
+                    return True
+
+                send = lambda: bot.send_message(USER, "once")  # noqa: E731
+                skipped = await sender.call(USER, send, on_dispatch=taken)
+                assert skipped.status is SendStatus.SKIPPED and calls(standin) == 0
+                assert (await sender.call(USER, send, on_dispatch=ours)).ok
+                assert [m.text for m in standin.user(USER).bot_messages()] == ["once"]
+    finally:
+        await storage.close()

@@ -60,6 +60,33 @@ async def test_recovery_makes_interrupted_claims_due_again_once(db):
     assert await db.recover_pending(T0) == 0
 
 
+async def test_a_slot_being_sent_at_a_crash_is_never_sent_again(db):
+    await users_due(db, 2)
+    one, two = await db.claim_due(T0, 10)
+    assert not (one.unconfirmed or two.unconfirmed)
+    # user 1's send went out (written ahead), user 2's never started; then the process died
+    assert await db.mark_delivery_sending(1, T0, one.claimed_at, T0)
+    assert await db.recover_pending(T0) == 2
+    again = {c.user.id: c for c in await db.claim_due(T0, 10)}
+    assert again[1].unconfirmed and not again[2].unconfirmed  # 2 is simply due again
+    tomorrow = T0 + timedelta(days=1)
+    await db.finish_delivery(1, T0, DeliveryOutcome("unconfirmed", next_slot_at=tomorrow), T0)
+    await db.finish_delivery(2, T0, DeliveryOutcome("sent", next_slot_at=tomorrow), T0)
+    assert await db.recover_pending(T0) == 0
+    assert await db.count_due(T0) == 0  # user 1's next slot is tomorrow's, like user 2's
+    assert [c.unconfirmed for c in await db.claim_due(tomorrow, 10)] == [False, False]
+
+
+async def test_a_taken_over_claim_cannot_be_sent_by_its_old_owner(db):
+    await users_due(db, 1)
+    [old] = await db.claim_due(T0, 10)
+    later = T0 + timedelta(minutes=5)
+    assert await db.recover_pending(later, later - timedelta(minutes=2)) == 1  # lease expired
+    [new] = await db.claim_due(later, 10)
+    assert not await db.mark_delivery_sending(1, T0, old.claimed_at, later)  # the old owner
+    assert await db.mark_delivery_sending(1, T0, new.claimed_at, later)
+
+
 async def test_finishing_a_delivery_stores_everything_at_once(db):
     await users_due(db, 1)
     await db.set_subscription(1, "prejudices", "active", T0)
