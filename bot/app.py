@@ -7,6 +7,7 @@ claimed), each in its own group-0 slot in the order below.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -62,9 +63,16 @@ FEATURES = (
     fallback,
     errors,
 )
-# Bot API connections per process. A send is written ahead ("sending") only once it holds one,
-# so a hard kill leaves at most this many sends in doubt.
-POOL_SIZE = 8
+
+
+def pool_size(bulk_rate: float) -> int:
+    """Bot API connections per process: 8 for replies to learners, plus what paced sends at
+    ``bulk_rate`` keep busy (a Bot API call takes up to ~100 ms). A send is written ahead
+    ("sending") only once it holds a connection, so a hard kill leaves at most this many
+    sends in doubt — in practice the few on the wire at that instant."""
+    return 8 + math.ceil(max(bulk_rate, 0) / 10)
+
+
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
 
 
@@ -111,7 +119,12 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         .context_types(ContextTypes(context=CxContext, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(256, metrics))
         .request(
-            make_request(client, pool_size=POOL_SIZE, timeout=request_timeout, for_updates=False)
+            make_request(
+                client,
+                pool_size=pool_size(settings.bulk_rate),
+                timeout=request_timeout,
+                for_updates=False,
+            )
         )
         .get_updates_request(
             make_request(client, pool_size=1, timeout=request_timeout, for_updates=True)

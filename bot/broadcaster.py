@@ -4,7 +4,7 @@ One broadcast at a time (others wait, queued). Recipients are fixed in the datab
 admin confirms; each is claimed (a lease, shared out among replicas) and moves pending ->
 sending -> sent / blocked / failed. "sending" is written ahead of the request, at the last
 moment (when the transport holds a connection: :func:`bot.transport.before_write`), and only
-if the claim is still ours, in the same statement as the results of earlier sends. A restart
+if the claim is still ours; results are written in batches. A restart
 continues with the pending ones, so nobody gets the message twice: after a graceful stop
 nothing is left "sending"; after a hard kill the few that were on the wire (at most one per
 pooled connection) or whose result was not yet written become "unconfirmed" and are
@@ -42,9 +42,9 @@ from storage.base import Broadcast, Storage
 log = logging.getLogger(__name__)
 
 CLAIM = 50  # recipients claimed at a time (a pause takes effect within one claim)
-# finished recipients ride along with the next "sending" mark; when no send follows soon
-# (pacing, the end) they are written on their own after this many seconds
-FLUSH_EVERY = 0.1
+# seconds between writes of finished recipients (a result not yet written when the process is
+# killed leaves its recipient "unconfirmed" though the message arrived)
+FLUSH_EVERY = 0.05
 PROGRESS_EVERY = 2.0  # seconds between edits of the admin's progress message
 
 
@@ -122,15 +122,6 @@ class BroadcastRunner(SingleRun):
                 last_flush = time.monotonic()
                 await self.storage.record_results(bid, done, self.clock())
 
-        async def dispatch(chat_id: int) -> bool:
-            nonlocal results
-            done, results = results, []
-            try:
-                return await self.storage.mark_sending(bid, chat_id, self.owner, self.clock(), done)
-            except BaseException:
-                results = done + results  # not stored: the next write takes them
-                raise
-
         async def send_one(chat_id: int) -> None:
             target: int | str = chat_id
             if broadcast.target == "channel":
@@ -144,7 +135,9 @@ class BroadcastRunner(SingleRun):
                     reply_markup=markup,
                     allow_paid_broadcast=self.settings.paid_broadcast or None,
                 ),
-                on_dispatch=lambda: dispatch(chat_id),
+                on_dispatch=lambda: self.storage.mark_sending(
+                    bid, chat_id, self.owner, self.clock()
+                ),
                 path="broadcast",
             )
             if result.status is not SendStatus.SKIPPED:  # skipped: another replica's now

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -447,17 +446,11 @@ class Storage(ABC):
 
     @abstractmethod
     async def mark_sending(
-        self,
-        broadcast_id: int,
-        chat_id: int,
-        owner: str,
-        now: datetime,
-        done: Sequence[tuple[int, str, str | None]] = (),
+        self, broadcast_id: int, chat_id: int, owner: str, now: datetime
     ) -> bool:
         """The write-ahead step of one send: the recipient becomes 'sending' (at ``now``) if it
         is still pending and claimed by ``owner``; False means another process took it over
-        and it must not be sent. ``done`` (as for :meth:`record_results`) is stored in the
-        same transaction, so results cost no round trip of their own."""
+        and it must not be sent."""
 
     @abstractmethod
     async def record_results(

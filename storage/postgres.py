@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -752,19 +752,9 @@ class PostgresStorage(Storage):
         )
 
     async def mark_sending(
-        self,
-        broadcast_id: int,
-        chat_id: int,
-        owner: str,
-        now: datetime,
-        done: Sequence[tuple[int, str, str | None]] = (),
+        self, broadcast_id: int, chat_id: int, owner: str, now: datetime
     ) -> bool:
-        # one statement, one round trip: earlier results (a data-modifying CTE) + this mark
         row = await self.pool.fetchrow(
-            "WITH done AS (UPDATE broadcast_recipients r "
-            "SET status = d.status, error = d.error, sent_at = $4 "
-            "FROM unnest($5::bigint[], $6::text[], $7::text[]) AS d(chat_id, status, error) "
-            "WHERE r.broadcast_id = $1 AND r.chat_id = d.chat_id) "
             "UPDATE broadcast_recipients SET status = 'sending', claimed_at = $4 "
             "WHERE broadcast_id = $1 AND chat_id = $2 AND status = 'pending' AND owner = $3 "
             "RETURNING chat_id",
@@ -772,9 +762,6 @@ class PostgresStorage(Storage):
             chat_id,
             owner,
             now,
-            [chat for chat, _, _ in done],
-            [status for _, status, _ in done],
-            [error for _, _, error in done],
         )
         return row is not None
 

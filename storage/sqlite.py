@@ -770,28 +770,15 @@ class SQLiteStorage(Storage):
         return int(row["n"]) if row else 0
 
     async def mark_sending(
-        self,
-        broadcast_id: int,
-        chat_id: int,
-        owner: str,
-        now: datetime,
-        done: Sequence[tuple[int, str, str | None]] = (),
+        self, broadcast_id: int, chat_id: int, owner: str, now: datetime
     ) -> bool:
-        stamp = to_db(now)
-        async with self._tx() as db:
-            if done:
-                await db.executemany(
-                    "UPDATE broadcast_recipients SET status = ?, error = ?, sent_at = ? "
-                    "WHERE broadcast_id = ? AND chat_id = ?",
-                    [(status, error, stamp, broadcast_id, chat) for chat, status, error in done],
-                )
-            rows = await db.execute_fetchall(
-                "UPDATE broadcast_recipients SET status = 'sending', claimed_at = ? "
-                "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending' AND owner = ? "
-                "RETURNING chat_id",
-                (stamp, broadcast_id, chat_id, owner),
-            )
-        return bool(list(rows))
+        rows = await self._write(
+            "UPDATE broadcast_recipients SET status = 'sending', claimed_at = ? "
+            "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending' AND owner = ? "
+            "RETURNING chat_id",
+            (to_db(now), broadcast_id, chat_id, owner),
+        )
+        return bool(rows)
 
     async def record_results(
         self, broadcast_id: int, results: list[tuple[int, str, str | None]], now: datetime

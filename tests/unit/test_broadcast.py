@@ -86,8 +86,9 @@ async def test_recipient_states_recovery_and_retry(db):
     assert await db.set_broadcast_status(draft.id, "running", ("queued",), NOW)
     assert await db.claim_recipients(draft.id, "me", 2, NOW, NOW) == [1, 2]
     assert await db.mark_sending(draft.id, 1, "me", NOW)
-    # the result of 1 is stored with the mark of 2, in one transaction
-    assert await db.mark_sending(draft.id, 2, "me", NOW, [(1, "sent", None)])
+    assert await db.mark_sending(draft.id, 2, "me", NOW)
+    assert not await db.mark_sending(draft.id, 2, "me", NOW)  # once
+    await db.record_results(draft.id, [(1, "sent", None)], NOW)
     assert await db.recipient_counts(draft.id) == {"sent": 1, "sending": 1, "pending": 1}
     assert not await db.mark_sending(draft.id, 3, "me", NOW)  # never claimed by "me"
     assert await db.mark_unconfirmed() == 1  # 2 was in flight at a crash: not resent

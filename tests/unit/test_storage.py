@@ -14,6 +14,36 @@ from storage.sqlite import SQLiteStorage, migrations, to_db
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+async def test_an_older_database_keeps_its_deliveries_through_the_upgrade(tmp_path):
+    """0007 rebuilds `deliveries` (new states): a database made by the previous release keeps
+    every row and comes out able to record a send in doubt."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:
+        for version, _, sql in migrations()[:6]:
+            raw.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
+        raw.execute(
+            "INSERT INTO users (id, first_name, first_seen, last_seen) VALUES (1, 'U', ?, ?)",
+            (to_db(T0), to_db(T0)),
+        )
+        raw.execute(
+            "INSERT INTO deliveries (user_id, slot_at, status, kind, lessons, claimed_at, "
+            "finished_at) VALUES (1, ?, 'sent', 'drip', 'a,b', ?, ?)",
+            (to_db(T0), to_db(T0), to_db(T0)),
+        )
+    storage = SQLiteStorage(path)
+    await storage.open()
+    try:
+        assert await storage.schema_version() == len(migrations())
+        rows = await storage._fetchall("SELECT status, kind, lessons FROM deliveries")
+        assert [tuple(row) for row in rows] == [("sent", "drip", "a,b")]
+        await storage.schedule(1, T0 + timedelta(days=1))
+        [claim] = await storage.claim_due(T0 + timedelta(days=1), 5)
+        assert await storage.mark_delivery_sending(1, claim.slot_at, claim.claimed_at, T0)
+        assert await storage.recover_pending(T0 + timedelta(days=1)) == 1  # now unconfirmed
+    finally:
+        await storage.close()
+
+
 async def test_migrations_apply_once_and_set_wal(tmp_path):
     path = tmp_path / "cx.sqlite3"
     storage = SQLiteStorage(path)
