@@ -120,7 +120,11 @@ class BroadcastRunner(SingleRun):
             async with lock:
                 done, results = results, []
                 last_flush = time.monotonic()
-                await self.storage.record_results(bid, done, self.clock())
+                try:
+                    await self.storage.record_results(bid, done, self.clock())
+                except BaseException:
+                    results = done + results  # kept for the next write
+                    raise
 
         async def send_one(chat_id: int) -> None:
             target: int | str = chat_id
@@ -150,8 +154,10 @@ class BroadcastRunner(SingleRun):
         exhausted = False
         refill_lock = asyncio.Lock()
 
+        errors: list[BaseException] = []
+
         def halted() -> bool:
-            return self._stopping or bid in self._halt
+            return self._stopping or bid in self._halt or bool(errors)
 
         async def take() -> int | None:
             nonlocal exhausted
@@ -172,6 +178,12 @@ class BroadcastRunner(SingleRun):
             return queue.popleft() if queue and not halted() else None
 
         async def worker() -> None:
+            try:
+                await work()
+            except Exception as exc:  # the others finish their sends in flight, then stop
+                errors.append(exc)
+
+        async def work() -> None:
             nonlocal last_edit
             while (chat_id := await take()) is not None:
                 await send_one(chat_id)
@@ -183,8 +195,21 @@ class BroadcastRunner(SingleRun):
                     await self._report(broadcast, now - started, final=False)
 
         await asyncio.gather(*(worker() for _ in range(self.workers)))
-        await flush()
-        await self.storage.release_recipients(bid, self.owner)  # claimed, never dispatched
+        # even after an error: store what was sent (a few tries: results held only here
+        # would leave their recipients "unconfirmed"), give back what was not
+        try:
+            for attempt in range(3):
+                try:
+                    await flush()
+                    break
+                except Exception:
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(0.2 * (attempt + 1))
+        finally:
+            await self.storage.release_recipients(bid, self.owner)  # claimed, never sent
+        if errors:
+            raise errors[0]  # logged by _run_all; the next tick resumes the broadcast
         halt = self._halt.pop(bid, None)
         if self._stopping and halt is None:
             return False  # a restart (or another replica) goes on with it

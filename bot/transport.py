@@ -162,11 +162,11 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError:
             raise TimedOut(POOL_TIMEOUT) from None
         try:
-            hook = _BEFORE_WRITE.get()
-            if hook is not None:
-                _BEFORE_WRITE.set(None)  # once per registration, even if PTB retries
-                if not await hook():
-                    raise NotDispatched
+            await self._before_write()
+        except BaseException:
+            self._slots.release()
+            raise  # (PTB reports anything but a TelegramError as a NetworkError: retried)
+        try:
             async with asyncio.timeout(overall):
                 async with self._session.request(
                     method, url, data=_body(request_data), timeout=timeout
@@ -178,6 +178,14 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {_safe(str(exc))}") from None
         finally:
             self._slots.release()
+
+    @staticmethod
+    async def _before_write() -> None:
+        hook = _BEFORE_WRITE.get()
+        if hook is not None:
+            _BEFORE_WRITE.set(None)  # once per registration, even if PTB retries
+            if not await hook():
+                raise NotDispatched
 
     def _pick(self, value: float | DefaultValue[None] | None, name: str) -> float | None:
         return self._timeouts[name] if isinstance(value, DefaultValue) else value

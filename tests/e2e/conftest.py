@@ -55,8 +55,10 @@ class Harness:
         db_path: Path,
         catalog: Catalog | None = None,
         clock: Callable[[], datetime] = utc_now,
+        storage_class: type[SQLiteStorage] = SQLiteStorage,
         **settings: object,
     ) -> None:
+        self.storage_class = storage_class  # a subclass may inject database faults
         self.clock = clock
         self.standin = standin
         self.db_path = db_path
@@ -72,7 +74,7 @@ class Harness:
         self._ctx = None
 
     async def start(self) -> None:
-        self.storage = SQLiteStorage(self.db_path)
+        self.storage = self.storage_class(self.db_path)
         deps = Deps(
             settings=self.settings, storage=self.storage, catalog=self.catalog, clock=self.clock
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.standin import BotAPIStandIn
+from storage.sqlite import SQLiteStorage
 from tests.e2e.conftest import FakeClock, Harness
 
 ADMIN = 500
@@ -215,8 +217,6 @@ async def test_a_restart_mid_broadcast_resumes_without_duplicates(standin, tmp_p
 async def test_sends_in_doubt_after_a_crash_are_resent_only_if_the_admin_says_so(
     standin, tmp_path, clock
 ):
-    from storage.sqlite import SQLiteStorage
-
     h = make(standin, tmp_path, clock)
     await h.start()
     users = await learners(h, ["en"] * 3)
@@ -265,6 +265,35 @@ async def test_sends_in_doubt_after_a_crash_are_resent_only_if_the_admin_says_so
         assert "out of date" in answer.callback.answer.get("text", "")
         await users[0].expect_no_event(0.3)
         assert len(copies(users[0])) == 1 and copies(users[1]) == []  # 1 and 2: "dead" sent
+    finally:
+        await h.stop()
+
+
+class LockedOnce(SQLiteStorage):
+    """The real SQLite storage, whose first write of broadcast results fails."""
+
+    failures = 1
+
+    async def record_results(self, broadcast_id, results, now):
+        if results and LockedOnce.failures:
+            LockedOnce.failures -= 1
+            raise sqlite3.OperationalError("database is locked")
+        await super().record_results(broadcast_id, results, now)
+
+
+async def test_a_database_error_mid_broadcast_loses_and_repeats_nobody(standin, tmp_path, clock):
+    h = make(standin, tmp_path, clock, storage_class=LockedOnce)
+    await h.start()
+    try:
+        users = await learners(h, ["en"] * 30)
+        boss = await admin(h)
+        controls = await draft(boss)
+        await boss.press(controls, "✅ Send now")
+        await until(lambda: "finished" in live(boss, controls).text, 20)
+        assert LockedOnce.failures == 0  # the fault did happen
+        assert "Sent: 31 · failed: 0" in live(boss, controls).text  # 30 learners + the admin
+        await asyncio.sleep(0.3)
+        assert [len(copies(u)) for u in users] == [1] * 30
     finally:
         await h.stop()
 
