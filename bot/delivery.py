@@ -149,17 +149,14 @@ class DeliveryEngine(SingleRun):
         if screen is None:
             upcoming = next_slot(prefs, now, user.last_slot_at)
             return await self._finish(claim, DeliveryOutcome("empty", next_slot_at=upcoming), now)
-        claimed_at = claim.claimed_at
-
-        async def dispatch() -> bool:  # written ahead, at the moment the request goes out
-            if claimed_at is None:
-                return True
-            return await self.storage.mark_delivery_sending(
-                user.id, claim.slot_at, claimed_at, self.clock()
-            )
-
         result = await self.sender.send_message(
-            user.id, screen.text, reply_markup=screen.keyboard, on_dispatch=dispatch
+            user.id,
+            screen.text,
+            reply_markup=screen.keyboard,
+            # written ahead, at the moment the request goes out; False: taken over
+            on_dispatch=lambda: self.storage.mark_delivery_sending(
+                user.id, claim.slot_at, claim.claimed_at, self.clock()
+            ),
         )
         if result.status is SendStatus.SKIPPED:  # another process has this slot now
             return DeliveryOutcome("skipped", kind=plan.kind)

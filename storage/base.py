@@ -105,7 +105,7 @@ class Claim:
 
     user: User
     slot_at: datetime
-    claimed_at: datetime | None = None
+    claimed_at: datetime
     unconfirmed: bool = False
 
 

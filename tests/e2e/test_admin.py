@@ -282,6 +282,7 @@ class LockedOnce(SQLiteStorage):
 
 
 async def test_a_database_error_mid_broadcast_loses_and_repeats_nobody(standin, tmp_path, clock):
+    LockedOnce.failures = 1
     h = make(standin, tmp_path, clock, storage_class=LockedOnce)
     await h.start()
     try:
