@@ -50,7 +50,7 @@ content-check: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -k _ -k n_:1,2 --no-default-keywords --no-location \
 	  --sort-output --omit-header -o bot/locales/messages.pot bot
-	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales --omit-header \
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales \
 	  --no-fuzzy-matching --width 100 --ignore-obsolete
 
 bench: $(STAMP)

@@ -11,7 +11,8 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     s:<series>:<page>         a series' lessons, page n
     l:<lesson>                open a lesson
     qs:<lesson>               start (or retake) a lesson's quiz
-    qa:<attempt>:<q>:<opt>    answer question q of an attempt with option opt
+    qa:<attempt>:<q>:<pos>    answer question q of an attempt with the option shown at pos
+                              (0 = A; the attempt stores the order the options were shown in)
     prog                      progress
     subs                      my subscriptions
     sub:<series>              subscribe          sp:<series>  pause
@@ -22,7 +23,8 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     sz:<n>                    a quick-pick zone  sq:<start>:<end> | sq:off  quiet hours
     ask:<t|z|q>               let me type the time / zone / quiet hours
     rv                        review due cards
-    rv:<card>:<n>:<opt>:<ts>  answer card (asked after n reviews) with opt; shown at unix ts
+    rv:<card>:<n>:<pos>:<ts>  answer card (asked after n reviews) with the option shown at pos
+                              (the card stores that order); shown at unix ts
     ab:<verb>:<id>[:<arg>]    an admin's broadcast control (see ADMIN_VERBS); admins only
     as:<a>:<i>:<r>            rate obstacle i of assessment a with r (1-5)
     asb:<a>:<i>               go back to obstacle i      asl:<a>  stop, continue later
@@ -92,10 +94,10 @@ class StartQuiz:
 class Answer:
     attempt_id: int
     question: int
-    option: int
+    position: int  # where the option was shown: 0 = A
 
     def encode(self) -> str:
-        return f"qa:{self.attempt_id}:{self.question}:{self.option}"
+        return f"qa:{self.attempt_id}:{self.question}:{self.position}"
 
 
 @dataclass(frozen=True)
@@ -193,11 +195,11 @@ class StartReview:
 class ReviewAnswer:
     card_id: int
     reviews: int
-    option: int
+    position: int  # where the option was shown: 0 = A
     shown_at: int  # unix seconds
 
     def encode(self) -> str:
-        return f"rv:{self.card_id}:{self.reviews}:{self.option}:{self.shown_at}"
+        return f"rv:{self.card_id}:{self.reviews}:{self.position}:{self.shown_at}"
 
 
 @dataclass(frozen=True)

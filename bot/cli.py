@@ -34,9 +34,14 @@ def main(argv: list[str] | None = None) -> int:
 
     content = commands.add_parser("content", help="lesson content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
-    from content.cli import add_arguments
+    from content.cli import add_arguments, add_report_arguments
 
     add_arguments(content_commands.add_parser("check", help="validate every lesson file"))
+    add_report_arguments(
+        content_commands.add_parser(
+            "quiz-report", help="how test-wise strategies score on the quizzes, per question"
+        )
+    )
 
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -53,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         return run_db(args)
     if args.command == "content":
-        from content.cli import run
+        from content.cli import report, run
 
-        return run(args)
+        return report(args) if args.content_command == "quiz-report" else run(args)
     if args.command == "standin":
         from bot.standin.__main__ import main as serve_standin
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from content import quizcheck
 from content.copycheck import SourceIndex
 from content.loader import LoadResult, Problem, load
 from content.model import LANGUAGES, MESSAGE_LIMIT, Lesson, Series
@@ -42,8 +43,14 @@ def series_texts(series: Series) -> list[tuple[str, str]]:
     ]
 
 
-def check(root: Path | None = None, seeds: Path | None = None) -> tuple[LoadResult, list[Problem]]:
-    """Load and check all content; returns the load result and every problem, sorted."""
+def check(
+    root: Path | None = None, seeds: Path | None = None, *, quiz_guard: bool = True
+) -> tuple[LoadResult, list[Problem]]:
+    """Load and check all content; returns the load result and every problem, sorted.
+
+    ``quiz_guard`` adds the editorial rules on quiz design (:mod:`content.quizcheck`): they
+    gate `make test` and CI, not the bot's start-up, which needs only content it can show.
+    """
     result = load(root)
     problems = list(result.problems)
     catalog = result.catalog
@@ -88,6 +95,8 @@ def check(root: Path | None = None, seeds: Path | None = None) -> tuple[LoadResu
             problems.extend(_markup_and_size(lang, sc.series, sc.lessons, where))
 
     problems.extend(_structure_matches(result, where))
+    if quiz_guard:
+        problems.extend(_quiz_guard(result, where))
 
     if seeds is not None:
         index = SourceIndex.from_folder(seeds)
@@ -106,6 +115,29 @@ def check(root: Path | None = None, seeds: Path | None = None) -> tuple[LoadResu
                             problems.append(Problem(path, line, f"{field} copies {src}: “{run}”"))
 
     return result, sorted(set(problems))
+
+
+def _quiz_guard(result: LoadResult, where) -> list[Problem]:
+    """Quizzes must not be passable by test-wise strategies (see :mod:`content.quizcheck`)."""
+    problems: list[Problem] = []
+    catalog = result.catalog
+    for lang in LANGUAGES:
+        for item in quizcheck.items(catalog, lang):
+            for message in quizcheck.question_problems(item, lang):
+                path, line = where(lang, "lesson", item.lesson_id, "quiz")
+                problems.append(Problem(path, line, f"quiz question {item.index + 1}: {message}"))
+        report = quizcheck.bank_report(catalog, lang)
+        for strategy in report.beaten():
+            problems.append(
+                Problem(
+                    f"content/data/{lang}",
+                    1,
+                    f"a learner who picks the {strategy.name} scores {strategy.score:.0%} of "
+                    f"the {report.questions} {lang} questions; blind guessing scores "
+                    f"{report.chance:.0%} and the limit is {report.limit:.0%}",
+                )
+            )
+    return problems
 
 
 def _markup_and_size(lang, series, lessons, where) -> list[Problem]:

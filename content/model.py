@@ -31,13 +31,36 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """An article a lesson draws on (``content/data/sources.yaml``)."""
+    """An article a lesson draws on (``content/data/sources.yaml``), credited per language."""
 
     id: str = Field(pattern=ID_PATTERN)
-    publisher: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    language: str = Field(description="the article's own language")
+    publisher: dict[str, str] = Field(description="per language: who published it")
+    title: dict[str, str] = Field(
+        description="per language: the original title under the article's language, "
+        "a translation under the others"
+    )
     url: str | None = None
     seed: str | None = None  # file name prefix in the seeds folder, for the copy check
+
+    @model_validator(mode="after")
+    def _every_language(self) -> Source:
+        for name in ("publisher", "title"):
+            given = getattr(self, name)
+            missing = [lang for lang in LANGUAGES if not given.get(lang, "").strip()]
+            if missing:
+                raise ValueError(f"{name} is missing in: {', '.join(missing)}")
+            unknown = sorted(set(given) - set(LANGUAGES))
+            if unknown:
+                raise ValueError(f"{name} has unknown languages: {', '.join(unknown)}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language {self.language!r} is not one of {', '.join(LANGUAGES)}")
+        return self
+
+    def credit(self, lang: str) -> tuple[str, str, str | None]:
+        """(publisher, title, the article's language if it is not ``lang``) for a learner."""
+        other = self.language if self.language != lang else None
+        return self.publisher[lang], self.title[lang], other
 
 
 class QuizQuestion(_Strict):
@@ -88,6 +111,8 @@ class Lesson(_Strict):
     title: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1)
     key_idea: str = Field(min_length=1, max_length=400)
+    # The obstacle as it shows in a company, a statement the learner rates 1-5 in /assess.
+    symptom: str = Field(min_length=1, max_length=200)
     action: str = Field(min_length=1, max_length=500)
     reflection: str = Field(min_length=1, max_length=300)
     source: str = Field(pattern=ID_PATTERN, description="id of an entry in sources.yaml")

@@ -51,6 +51,8 @@ class Attempt:
     started_at: datetime
     finished_at: datetime | None
     asked_at: datetime | None = None  # when the current question was sent
+    # per question, the option indexes in the order they are shown; () = file order
+    option_orders: tuple[tuple[int, ...], ...] = ()
 
     @property
     def question_shown_at(self) -> datetime:
@@ -131,6 +133,7 @@ class Card:
     due_at: datetime
     reviews: int
     last_review_at: datetime | None
+    option_order: tuple[int, ...] | None = None  # how its next review shows the options
 
 
 @dataclass(frozen=True)
@@ -356,6 +359,7 @@ class Storage(ABC):
         source: str,
         seconds: float | None,
         now: datetime,
+        option_order: tuple[int, ...] | None = None,
     ) -> Card | None:
         """Create or update a card with its new FSRS state and log the review.
 
@@ -572,9 +576,18 @@ class Storage(ABC):
     # Quizzes -------------------------------------------------------------------------
     @abstractmethod
     async def start_attempt(
-        self, user_id: int, lesson_id: str, total: int, now: datetime
+        self,
+        user_id: int,
+        lesson_id: str,
+        total: int,
+        now: datetime,
+        option_orders: tuple[tuple[int, ...], ...] = (),
     ) -> Attempt:
-        """Begin a new quiz attempt (earlier unfinished ones for the lesson are abandoned)."""
+        """Begin a new quiz attempt (earlier unfinished ones for the lesson are abandoned).
+
+        ``option_orders`` is kept with it: how each question's options are shown, so that an
+        answer is judged against what the learner saw, by any process, after any restart.
+        """
 
     @abstractmethod
     async def get_attempt(self, attempt_id: int) -> Attempt | None: ...

@@ -48,6 +48,8 @@ from storage.records import (
     attempt_record,
     broadcast_record,
     card_record,
+    encode_order,
+    encode_orders,
     lesson_stats_records,
     subscription_record,
     team_record,
@@ -270,15 +272,21 @@ class PostgresStorage(Storage):
 
     # Quizzes -------------------------------------------------------------------------
     async def start_attempt(
-        self, user_id: int, lesson_id: str, total: int, now: datetime
+        self,
+        user_id: int,
+        lesson_id: str,
+        total: int,
+        now: datetime,
+        option_orders: tuple[tuple[int, ...], ...] = (),
     ) -> Attempt:
         row = await self.pool.fetchrow(
-            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at) "
-            "VALUES ($1, $2, $3, $4) RETURNING *",
+            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders) "
+            "VALUES ($1, $2, $3, $4, $5) RETURNING *",
             user_id,
             lesson_id,
             total,
             now,
+            encode_orders(option_orders),
         )
         return attempt_record(row, as_is)
 
@@ -516,19 +524,22 @@ class PostgresStorage(Storage):
         source: str,
         seconds: float | None,
         now: datetime,
+        option_order: tuple[int, ...] | None = None,
     ) -> Card | None:
         # one statement: the trigger review_cards_log_* writes the review_log row
-        guard = "" if expected_reviews is None else " WHERE review_cards.reviews = $11"
+        guard = "" if expected_reviews is None else " WHERE review_cards.reviews = $12"
         args: list[Any] = [
             user_id, lesson_id, question, fsrs, due_at, now, rating, correct, source, seconds,
+            encode_order(option_order),
         ]  # fmt: skip
         if expected_reviews is not None:
             args.append(expected_reviews)
         row = await self.pool.fetchrow(
             "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
-            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds) "
-            "VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9, $10) "
+            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds, "
+            "option_order) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8, $9, $10, $11) "
             "ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET fsrs = excluded.fsrs, "
+            "option_order = excluded.option_order, "
             "due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
             "last_review_at = excluded.last_review_at, last_rating = excluded.last_rating, "
             "last_correct = excluded.last_correct, last_source = excluded.last_source, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -94,6 +95,23 @@ def subscription_record(row: Any, when: When = from_db) -> SubscriptionRow:
     )
 
 
+def encode_orders(orders: tuple[tuple[int, ...], ...]) -> str | None:
+    """Option orders as stored: JSON, one list per question (None for none)."""
+    return json.dumps([list(order) for order in orders], separators=(",", ":")) if orders else None
+
+
+def decode_orders(text: str | None) -> list[tuple[int, ...]]:
+    return [tuple(order) for order in json.loads(text)] if text else []
+
+
+def encode_order(order: tuple[int, ...] | None) -> str | None:
+    return json.dumps(list(order), separators=(",", ":")) if order else None
+
+
+def decode_order(text: str | None) -> tuple[int, ...] | None:
+    return tuple(json.loads(text)) if text else None
+
+
 def card_record(row: Any, when: When = from_db) -> Card:
     return Card(
         id=row["id"],
@@ -104,6 +122,7 @@ def card_record(row: Any, when: When = from_db) -> Card:
         due_at=when(row["due_at"]),  # type: ignore[arg-type]
         reviews=row["reviews"],
         last_review_at=when(row["last_review_at"]),
+        option_order=decode_order(row["option_order"]),
     )
 
 
@@ -118,6 +137,7 @@ def attempt_record(row: Any, when: When = from_db) -> Attempt:
         started_at=when(row["started_at"]),  # type: ignore[arg-type]
         finished_at=when(row["finished_at"]),
         asked_at=when(row["asked_at"]),
+        option_orders=tuple(decode_orders(row["option_orders"])),
     )
 
 

@@ -54,6 +54,8 @@ from storage.records import (
     attempt_record,
     broadcast_record,
     card_record,
+    encode_order,
+    encode_orders,
     from_db,
     lesson_stats_records,
     subscription_record,
@@ -431,15 +433,18 @@ class SQLiteStorage(Storage):
         source: str,
         seconds: float | None,
         now: datetime,
+        option_order: tuple[int, ...] | None = None,
     ) -> Card | None:
         # one statement: the trigger review_cards_log_* writes the review_log row
         stamp = to_db(now)
         guard = "" if expected_reviews is None else " WHERE review_cards.reviews = :expected"
         rows = await self._write(
             "INSERT INTO review_cards (user_id, lesson_id, question, fsrs, due_at, reviews, "
-            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds) "
+            "created_at, last_review_at, last_rating, last_correct, last_source, last_seconds, "
+            "option_order) "
             "VALUES (:u, :l, :q, :fsrs, :due, 1, :now, :now, :rating, :correct, :source, "
-            ":seconds) ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET "
+            ":seconds, :order) ON CONFLICT (user_id, lesson_id, question) DO UPDATE SET "
+            "option_order = excluded.option_order, "
             "fsrs = excluded.fsrs, due_at = excluded.due_at, reviews = review_cards.reviews + 1, "
             "last_review_at = excluded.last_review_at, last_rating = excluded.last_rating, "
             "last_correct = excluded.last_correct, last_source = excluded.last_source, "
@@ -456,6 +461,7 @@ class SQLiteStorage(Storage):
                 "correct": int(correct),
                 "source": source,
                 "seconds": seconds,
+                "order": encode_order(option_order),
             },
         )
         return card_record(rows[0]) if rows else None
@@ -546,13 +552,18 @@ class SQLiteStorage(Storage):
 
     # Quizzes -------------------------------------------------------------------------
     async def start_attempt(
-        self, user_id: int, lesson_id: str, total: int, now: datetime
+        self,
+        user_id: int,
+        lesson_id: str,
+        total: int,
+        now: datetime,
+        option_orders: tuple[tuple[int, ...], ...] = (),
     ) -> Attempt:
         # Earlier unfinished attempts need no update: only the latest one takes answers.
         rows = await self._write(
-            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at) "
-            "VALUES (?, ?, ?, ?) RETURNING *",
-            (user_id, lesson_id, total, to_db(now)),
+            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING *",
+            (user_id, lesson_id, total, to_db(now), encode_orders(option_orders)),
         )
         return attempt_record(rows[0])
 

@@ -26,7 +26,11 @@ async def start_quiz_button(update: Update, context: CxContext) -> None:
         await gone(update, context, me, me.t._("This lesson is no longer available."))
         return
     await answer_query(update)
-    await show(update, context, screens.question_screen(me.t, started.lesson, started.attempt, 0))
+    await show(
+        update,
+        context,
+        screens.question_screen(me.t, started.lesson, started.attempt, 0, started.first_order),
+    )
 
 
 async def answer_button(update: Update, context: CxContext) -> None:
@@ -42,7 +46,7 @@ async def answer_button(update: Update, context: CxContext) -> None:
         me.lang,
         data.attempt_id,
         data.question,
-        data.option,
+        data.position,
         context.now(),
     )
     if outcome.verdict is quiz.Verdict.INVALID:
@@ -68,14 +72,22 @@ async def answer_button(update: Update, context: CxContext) -> None:
     await training.reschedule(context.storage, me.user, me.lang, context.now())
     await answer_query(update, t._("✅ Right!") if outcome.correct else t._("❌ Not quite."))
     judged = screens.judged_screen(
-        t, outcome.lesson, outcome.question_index, outcome.question, outcome.chosen, outcome.correct
+        t,
+        outcome.lesson,
+        outcome.question_index,
+        outcome.question,
+        outcome.chosen,
+        outcome.correct,
+        outcome.order,
     )
     await show(update, context, judged, edit=True)
     if outcome.next_question is not None:
         await show(
             update,
             context,
-            screens.question_screen(t, outcome.lesson, outcome.attempt, outcome.next_question),
+            screens.question_screen(
+                t, outcome.lesson, outcome.attempt, outcome.next_question, outcome.next_order
+            ),
         )
         return
     completed = await context.storage.completed_lessons(me.user.id)

@@ -23,10 +23,11 @@ async def _next(update: Update, context: CxContext, me: Learner, *, reviewed: bo
         facts = await context.storage.training_facts(me.user.id, now)
         await show(update, context, screens.review_done_screen(me.t, reviewed or facts.has_cards))
         return
-    card, lesson, question = found
+    card, _, question = found
     due = await context.storage.count_due_cards(me.user.id, now)
     shown = int(now.timestamp())
-    screen = screens.review_question_screen(me.t, card, lesson, question, due, shown)
+    order = review.card_order(card, question)
+    screen = screens.review_question_screen(me.t, card, question, order, due, shown)
     await show(update, context, screen)
 
 
@@ -60,7 +61,7 @@ async def review_answer(update: Update, context: CxContext) -> None:
         me.lang,
         data.card_id,
         data.reviews,
-        data.option,
+        data.position,
         seconds,
         prefs,
         now,
@@ -79,7 +80,14 @@ async def review_answer(update: Update, context: CxContext) -> None:
     await answer_query(update, t._("✅ Right!") if outcome.correct else t._("❌ Not quite."))
     due: datetime = outcome.card.due_at
     judged = screens.review_judged_screen(
-        t, outcome.lesson, outcome.question, outcome.chosen, outcome.correct, due, prefs
+        t,
+        outcome.lesson,
+        outcome.question,
+        outcome.chosen,
+        outcome.correct,
+        outcome.order,
+        due,
+        prefs,
     )
     await show(update, context, judged, edit=True)
     await _next(update, context, me, reviewed=True)

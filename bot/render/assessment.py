@@ -43,9 +43,9 @@ def obstacle_screen(
         ),
         "",
         f"<b>{escape(obstacle.lesson.title)}</b>",
-        Safe(obstacle.lesson.key_idea),
+        f"<i>{escape(obstacle.lesson.symptom)}</i>",
         "",
-        t._("How strongly does this hold your company back? 1 — not at all, 5 — strongly."),
+        t._("How true is this of your company? 1 — not at all, 5 — very much."),
     ]
     ratings = [
         _button(f"{'✅' if current == r else ''}{r}", cb.Rate(assessment.id, obstacle.index, r))

@@ -7,6 +7,7 @@ through as :class:`~bot.i18n.Safe`; everything else is escaped by the translator
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -23,6 +24,25 @@ from content.model import Lesson, QuizQuestion, SeriesContent, Source
 from storage.base import Attempt
 
 DONE = "✅"
+# Option labels as tests in each language letter them (ЗНО/ЕГЭ use А Б В Г).
+OPTION_LETTERS = {"en": "ABCDEF", "ru": "АБВГДЕ", "uk": "АБВГДЕ"}
+
+
+def option_letter(t: Translator, position: int) -> str:
+    return OPTION_LETTERS.get(t.lang, OPTION_LETTERS["en"])[position]
+
+
+def option_lines(t: Translator, question: QuizQuestion, order: Sequence[int]) -> list[str]:
+    """The options in full, in the order shown, one line each: "A. text"."""
+    return [
+        f"{option_letter(t, position)}. {escape(question.options[option])}"
+        for position, option in enumerate(order)
+    ]
+
+
+def shown_answer(t: Translator, question: QuizQuestion, order: Sequence[int], option: int) -> str:
+    """An option as the learner saw it: its letter and its full text."""
+    return f"{option_letter(t, list(order).index(option))}. {question.options[option]}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,9 @@ def language_row() -> list[InlineKeyboardButton]:
 def start_screen(t: Translator, first_name: str) -> Screen:
     text = "\n".join(
         [
-            t._("Hi, {name}! I am CX Coach.", name=first_name or t._("there")),
+            t._("Hi, {name}! I am CX Coach.", name=first_name)
+            if first_name.strip()
+            else t._("Hi! I am CX Coach."),
             t._(
                 "I teach, one bite-sized lesson at a time, why customer-centricity fails "
                 "in companies and what to do about each obstacle."
@@ -160,12 +182,25 @@ def _pager(t: Translator, page, make) -> list[InlineKeyboardButton]:
 
 
 def source_line(t: Translator, source: Source | None) -> str:
+    """The lesson's credit in the learner's language, saying the article's language."""
     if source is None:
         return ""
-    title = escape(source.title)
+    publisher, title, other_language = source.credit(t.lang)
+    shown = escape(title)
     if source.url:
-        title = f'<a href="{escape(source.url)}">{title}</a>'
-    return t._("Source: {publisher}, “{title}”", publisher=source.publisher, title=Safe(title))
+        shown = f'<a href="{escape(source.url)}">{shown}</a>'
+    line = t._("Based on: {publisher}, “{title}”", publisher=publisher, title=Safe(shown))
+    if other_language is not None:
+        line += " " + ARTICLE_LANGUAGE[other_language](t)
+    return line
+
+
+# "(article in Russian)": the language of an article, said in the learner's language.
+ARTICLE_LANGUAGE = {
+    "en": lambda t: t._("(article in English)"),
+    "ru": lambda t: t._("(article in Russian)"),
+    "uk": lambda t: t._("(article in Ukrainian)"),
+}
 
 
 def lesson_screen(
@@ -222,25 +257,37 @@ def _question_header(t: Translator, lesson: Lesson, index: int) -> str:
     )
 
 
-def question_screen(t: Translator, lesson: Lesson, attempt: Attempt, index: int) -> Screen:
+def question_screen(
+    t: Translator, lesson: Lesson, attempt: Attempt, index: int, order: Sequence[int]
+) -> Screen:
+    """The question with every option in full (A–D, in this attempt's order), letter buttons."""
     question = lesson.quiz[index]
-    text = "\n".join([_question_header(t, lesson, index), "", escape(question.question)])
-    rows = [
-        [_button(option, cb.Answer(attempt.id, index, i))]
-        for i, option in enumerate(question.options)
+    lines = [_question_header(t, lesson, index), "", escape(question.question), ""]
+    lines += option_lines(t, question, order)
+    buttons = [
+        _button(option_letter(t, position), cb.Answer(attempt.id, index, position))
+        for position in range(len(order))
     ]
-    return Screen(text, _markup(rows))
+    return Screen("\n".join(lines), _markup([buttons]))
 
 
 def judged_screen(
-    t: Translator, lesson: Lesson, index: int, question: QuizQuestion, chosen: int, correct: bool
+    t: Translator,
+    lesson: Lesson,
+    index: int,
+    question: QuizQuestion,
+    chosen: int,
+    correct: bool,
+    order: Sequence[int],
 ) -> Screen:
     lines = [_question_header(t, lesson, index), "", escape(question.question), ""]
-    right = question.options[question.correct]
+    right = shown_answer(t, question, order, question.correct)
     if correct:
         lines.append(t._("✅ Right: {answer}", answer=right))
     else:
-        lines.append(t._("❌ Your answer: {answer}", answer=question.options[chosen]))
+        lines.append(
+            t._("❌ Your answer: {answer}", answer=shown_answer(t, question, order, chosen))
+        )
         lines.append(t._("✅ Right answer: {answer}", answer=right))
     lines += ["", f"💬 <i>{escape(question.explanation)}</i>"]
     return Screen("\n".join(lines), None)

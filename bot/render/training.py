@@ -9,12 +9,18 @@ from babel.dates import format_datetime, get_day_names
 
 from bot import callbacks as cb
 from bot.i18n import Safe, Translator, escape
-from bot.render.screens import Screen, _button, _markup, lesson_screen
+from bot.render.screens import (
+    Screen,
+    _button,
+    _markup,
+    lesson_screen,
+    option_letter,
+    option_lines,
+    shown_answer,
+)
 from bot.services.schedule import QUICK_ZONES, Prefs, SlotPlan, format_minutes
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
 from storage.base import Card, SubscriptionRow
-
-OPTION_LETTERS = "ABCDEF"
 
 
 def _when(t: Translator, moment: datetime | None, prefs: Prefs) -> str:
@@ -268,19 +274,27 @@ def bad_input_screen(t: Translator, what: str) -> Screen:
 
 # Review ---------------------------------------------------------------------------------
 def review_question_screen(
-    t: Translator, card: Card, lesson: Lesson, question: QuizQuestion, due: int, shown_at: int
+    t: Translator,
+    card: Card,
+    question: QuizQuestion,
+    order: Sequence[int],
+    due: int,
+    shown_at: int,
 ) -> Screen:
+    # No lesson title in the header: it would often name the answer.
     lines = [
-        t._("🔁 <b>Review</b> · {title}", title=lesson.title),
+        t._("🔁 <b>Review</b>"),
         t.n_("{n} card due", "{n} cards due", due),
         "",
         escape(question.question),
         "",
-        *(f"{OPTION_LETTERS[i]}. {escape(option)}" for i, option in enumerate(question.options)),
+        *option_lines(t, question, order),
     ]
     buttons = [
-        _button(OPTION_LETTERS[i], cb.ReviewAnswer(card.id, card.reviews, i, shown_at))
-        for i in range(len(question.options))
+        _button(
+            option_letter(t, position), cb.ReviewAnswer(card.id, card.reviews, position, shown_at)
+        )
+        for position in range(len(order))
     ]
     return Screen("\n".join(lines), _markup([buttons]))
 
@@ -291,17 +305,18 @@ def review_judged_screen(
     question: QuizQuestion,
     chosen: int,
     correct: bool,
+    order: Sequence[int],
     due: datetime,
     prefs: Prefs,
 ) -> Screen:
     verdict = t._("✅ Right!") if correct else t._("❌ Not quite.")
-    right = question.options[question.correct]
+    right = shown_answer(t, question, order, question.correct)
     lines = [
         t._("🔁 <b>Review</b> · {title}", title=lesson.title),
         "",
         escape(question.question),
         "",
-        t._("Your answer: {answer}", answer=question.options[chosen]),
+        t._("Your answer: {answer}", answer=shown_answer(t, question, order, chosen)),
         verdict if correct else f"{verdict} " + t._("The answer: {answer}", answer=right),
         f"<i>{escape(question.explanation)}</i>",
         "",

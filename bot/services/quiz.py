@@ -1,13 +1,48 @@
-"""Quiz rules as plain functions: start an attempt, judge an answer, say what comes next."""
+"""Quiz rules as plain functions: start an attempt, judge an answer, say what comes next.
+
+Every attempt shows each question's options in an order of its own, drawn at random when the
+attempt starts and stored with it: a button names the *position* the learner saw (A, B, ...),
+and the stored order maps it back to the option, whichever process handles the press and
+however long after.
+"""
 
 from __future__ import annotations
 
 import enum
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
 from storage.base import AnswerStatus, Attempt, Storage
+
+_RANDOM = random.SystemRandom()
+
+
+def new_order(count: int) -> tuple[int, ...]:
+    """A random order of ``count`` options (option indexes, as they will be shown)."""
+    order = list(range(count))
+    _RANDOM.shuffle(order)
+    return tuple(order)
+
+
+def shown_order(stored: Sequence[int] | None, count: int) -> tuple[int, ...] | None:
+    """The order a question's options were shown in: the stored one, file order if none was
+    stored (attempts and cards from before shuffling), None if it no longer fits the
+    question (its options changed since)."""
+    if not stored:
+        return tuple(range(count))
+    order = tuple(stored)
+    return order if sorted(order) == list(range(count)) else None
+
+
+def attempt_order(attempt: Attempt, index: int, count: int) -> tuple[int, ...] | None:
+    """How question ``index`` of ``attempt`` shows its ``count`` options."""
+    orders = attempt.option_orders
+    if orders and index >= len(orders):
+        return None
+    return shown_order(orders[index] if orders else None, count)
 
 
 @dataclass(frozen=True)
@@ -15,6 +50,12 @@ class QuizStart:
     attempt: Attempt
     series: SeriesContent
     lesson: Lesson
+
+    @property
+    def first_order(self) -> tuple[int, ...]:
+        """How the first question shows its options."""
+        count = len(self.lesson.quiz[0].options)
+        return attempt_order(self.attempt, 0, count) or tuple(range(count))
 
 
 async def start_quiz(
@@ -26,7 +67,8 @@ async def start_quiz(
         return None
     series, lesson = found
     await storage.mark_opened(user_id, lesson_id, now)
-    attempt = await storage.start_attempt(user_id, lesson_id, len(lesson.quiz), now)
+    orders = tuple(new_order(len(question.options)) for question in lesson.quiz)
+    attempt = await storage.start_attempt(user_id, lesson_id, len(lesson.quiz), now, orders)
     return QuizStart(attempt, series, lesson)
 
 
@@ -45,7 +87,8 @@ class AnswerOutcome:
     lesson: Lesson | None = None
     question: QuizQuestion | None = None
     question_index: int = 0
-    chosen: int = 0
+    chosen: int = 0  # the option's index in the content
+    order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
     seconds: float | None = None  # response time: question shown -> answered
 
@@ -59,6 +102,15 @@ class AnswerOutcome:
             return None
         return self.attempt.current
 
+    @property
+    def next_order(self) -> tuple[int, ...]:
+        """How the next question shows its options."""
+        index = self.next_question
+        if index is None or self.lesson is None or self.attempt is None:
+            return ()
+        count = len(self.lesson.quiz[index].options)
+        return attempt_order(self.attempt, index, count) or tuple(range(count))
+
 
 async def answer(
     storage: Storage,
@@ -67,10 +119,12 @@ async def answer(
     lang: str,
     attempt_id: int,
     question_index: int,
-    option: int,
+    position: int,
     now: datetime,
 ) -> AnswerOutcome:
-    """Judge and store one answer. Double presses and old buttons change nothing."""
+    """Judge and store one answer: the option shown at ``position`` (0 = A) of the question.
+
+    Double presses and old buttons change nothing."""
     attempt = await storage.get_attempt(attempt_id)
     if attempt is None or attempt.user_id != user_id:
         return AnswerOutcome(Verdict.INVALID)
@@ -81,8 +135,12 @@ async def answer(
     if not 0 <= question_index < len(lesson.quiz):
         return AnswerOutcome(Verdict.INVALID, attempt)
     question = lesson.quiz[question_index]
-    if not 0 <= option < len(question.options):
+    order = attempt_order(attempt, question_index, len(question.options))
+    if order is None:
+        return AnswerOutcome(Verdict.CHANGED, attempt)
+    if not 0 <= position < len(order):
         return AnswerOutcome(Verdict.INVALID, attempt)
+    option = order[position]
     is_correct = option == question.correct
     result = await storage.record_answer(
         attempt_id, user_id, question_index, option, is_correct, now
@@ -96,6 +154,7 @@ async def answer(
         question=question,
         question_index=question_index,
         chosen=option,
+        order=order,
         correct=is_correct,
         seconds=max(0.0, (now - attempt.question_shown_at).total_seconds()),
     )

@@ -3,6 +3,10 @@
 A wrong answer rates the card Again; a right one Good, or Easy when it came quickly for the
 question's length (see :func:`rating_for`). The bot speaks once a day at most, so the
 scheduler works in days: no intra-day learning steps.
+
+Each review shows the options in an order of its own: the order of a card's next review is
+drawn when its previous answer is saved and stored on the card, so every message showing the
+card (two /review screens, another replica, after a restart) shows and judges the same order.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import datetime
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
+from bot.services.quiz import new_order, shown_order
 from bot.services.schedule import Prefs, local_day
 from content.model import Catalog, Lesson, QuizQuestion
 from storage.base import Card, Storage
@@ -99,6 +104,7 @@ async def _review(
         source=source,
         seconds=seconds,
         now=now,
+        option_order=new_order(len(question.options)),
     )
 
 
@@ -115,8 +121,15 @@ class ReviewOutcome:
     card: Card | None = None
     lesson: Lesson | None = None
     question: QuizQuestion | None = None
-    chosen: int = 0
+    chosen: int = 0  # the option's index in the content
+    order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
+
+
+def card_order(card: Card, question: QuizQuestion) -> tuple[int, ...]:
+    """How the card's current review shows the question's options."""
+    count = len(question.options)
+    return shown_order(card.option_order, count) or tuple(range(count))
 
 
 def card_question(
@@ -135,7 +148,7 @@ async def answer_review(
     language: str,
     card_id: int,
     asked_reviews: int,
-    option: int,
+    position: int,
     seconds: float | None,
     prefs: Prefs,
     now: datetime,
@@ -148,10 +161,12 @@ async def answer_review(
     if found is None:
         return ReviewOutcome(ReviewVerdict.GONE, card)
     lesson, question = found
-    if not 0 <= option < len(question.options):
+    order = card_order(card, question)
+    if not 0 <= position < len(order):
         return ReviewOutcome(ReviewVerdict.INVALID, card)
     if card.reviews != asked_reviews:
         return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)
+    option = order[position]
     correct = option == question.correct
     saved = await _review(
         storage,
@@ -169,7 +184,7 @@ async def answer_review(
     if saved is None:  # a concurrent press got there first
         return ReviewOutcome(ReviewVerdict.STALE, card, lesson, question)
     await storage.add_activity(user_id, local_day(now, prefs))
-    return ReviewOutcome(ReviewVerdict.JUDGED, saved, lesson, question, option, correct)
+    return ReviewOutcome(ReviewVerdict.JUDGED, saved, lesson, question, option, order, correct)
 
 
 async def next_due_card(

@@ -68,7 +68,7 @@ async def test_a_full_assessment_with_back_and_pause_gives_a_plan_and_a_chart(ha
     assert "Obstacle 2 of" in question.text
     result, chart = await rate_until_done(user, question, strong_first_three)
     assert "What holds you back most" in result.text
-    for title in ("Everything is fine as it is", "The nominal leader", "We know better"):
+    for title in ("Everything is fine as it is", "A leader in name only", "We know better"):
         assert title in result.text
     assert "Why customer-centricity fails: 3.3/5" in result.text  # (5+5+5+2+2+2+2)/7
     assert chart.kind == "photo" and chart.file_bytes.startswith(b"\x89PNG\r\n\x1a\n")

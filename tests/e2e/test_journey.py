@@ -9,6 +9,7 @@ import pytest
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.services.journey import LESSONS_PER_PAGE
 from storage.sqlite import SQLiteStorage
+from tests.e2e.reading import button_for, letter_of, shown_options
 
 
 async def next_toast(user) -> str | None:
@@ -101,34 +102,36 @@ async def test_walk_a_whole_series_with_quizzes_right_and_wrong(harness):
         assert shown.text.startswith(lesson.title)
         assert plain(lesson.key_idea) in shown.text
         source = harness.catalog.sources[lesson.source]
-        assert source.publisher in shown.text  # every lesson credits its article
+        publisher, title, _ = source.credit(lang)  # every lesson credits its article
+        assert f"По материалам: {publisher}, «{title}»" in shown.text
         await user.press(shown, button_text=t._("📝 Take the quiz"))
         right = 0
         for index, question in enumerate(lesson.quiz):
             asked = await user.next_message()
             assert question.question in asked.text
-            assert [text for text, _ in asked.buttons] == question.options
+            # every option in full in the message, short letter buttons
+            assert sorted(text for _, text, _ in shown_options(asked)) == sorted(question.options)
+            assert all(len(label) == 1 for label, _ in asked.buttons)
             answer_right = (number + index) % 2 == 0
             choice = (
                 question.correct if answer_right else (question.correct + 1) % len(question.options)
             )
-            await user.press(asked, button_text=question.options[choice])
+            chosen, key = question.options[choice], question.options[question.correct]
+            right_line = f"{letter_of(asked, key)}. {key}"
+            yours = f"{letter_of(asked, chosen)}. {chosen}"
+            await user.press(asked, data=button_for(asked, chosen))
             toast = await next_toast(user)
             judged = await user.next_edit()
             assert judged.message_id == asked.message_id and not judged.buttons
             assert question.explanation in judged.text
             if answer_right:
                 assert toast == t._("✅ Right!")
-                assert (
-                    plain(t._("✅ Right: {answer}", answer=question.options[choice])) in judged.text
-                )
+                assert plain(t._("✅ Right: {answer}", answer=right_line)) in judged.text
                 right += 1
             else:
                 assert toast == t._("❌ Not quite.")
-                assert (
-                    plain(t._("❌ Your answer: {answer}", answer=question.options[choice]))
-                    in judged.text
-                )
+                assert plain(t._("❌ Your answer: {answer}", answer=yours)) in judged.text
+                assert plain(t._("✅ Right answer: {answer}", answer=right_line)) in judged.text
         result = await user.next_message()
         score = t.n_(
             "🏁 Quiz done: {correct} of {n} answer right.",
@@ -193,12 +196,13 @@ async def test_progress_and_old_buttons_survive_a_restart(harness):
 
     await harness.restart()  # same SQLite file, new Application
 
-    # The question sent before the restart still works.
-    await user.press(first_question, data=first_question.buttons[lesson.quiz[0].correct][1])
-    await user.next_edit()
+    # The question sent before the restart still works, judged by the order it showed.
+    key = lesson.quiz[0].options[lesson.quiz[0].correct]
+    await user.press(first_question, data=button_for(first_question, key))
+    assert "✅" in (await user.next_edit()).text
     for question in lesson.quiz[1:]:
         asked = await user.next_message()
-        await user.press(asked, button_text=question.options[question.correct])
+        await user.press(asked, data=button_for(asked, question.options[question.correct]))
         await user.next_edit()
     await user.next_message()  # the score
 
@@ -366,3 +370,53 @@ async def test_progress_is_kept_in_the_database_file(harness):
         assert (await check.get_user(2012)).first_name == "Lina"
     finally:
         await check.close()
+
+
+async def test_every_attempt_shows_the_options_in_its_own_stored_order(harness):
+    """Retakes reorder the options; the order shown is the one stored with the attempt, and
+    every option reaches the learner in full with letter buttons of one character."""
+    user = harness.user(2020, "Iryna", "uk")
+    _, lesson = harness.catalog.lesson("uk", "silos")
+    question = lesson.quiz[0]
+    await user.send("/start l_silos")
+    await user.next_message()
+    shown = await user.next_message()
+    orders = []
+    for _ in range(8):
+        await user.press(shown, data="qs:silos")
+        asked = await user.next_message()
+        texts = [text for _, text, _ in shown_options(asked)]
+        assert sorted(texts) == sorted(question.options)
+        assert max(len(label) for label, _ in asked.buttons) <= 1
+        attempt_id = int(asked.buttons[0][1].split(":")[1])
+        stored = await harness.storage.get_attempt(attempt_id)
+        assert [question.options[i] for i in stored.option_orders[0]] == texts
+        orders.append(tuple(texts))
+        if len(set(orders)) > 1:
+            break
+    assert len(set(orders)) > 1, "eight attempts in a row showed the same order"
+
+
+@pytest.mark.parametrize(
+    ("lang", "lesson_id", "credit"),
+    [
+        ("uk", "approach-not-process", "За матеріалами: Forbes (російське видання, за підтримки "
+         "програми Executive MBA), «Клієнтоорієнтованість — підхід, а не процес» (стаття "
+         "російською)"),
+        ("uk", "fear-of-change", "За матеріалами: Роби Бізнес, «6 причин опору при впровадженні "
+         "клієнтського досвіду в компанії»"),
+        ("en", "too-big", "Based on: blog.anvil.com.ua, “Prejudices on the way to sound customer "
+         "processes” (article in Russian)"),
+        ("ru", "culture", "По материалам: Роби Бізнес, «Шесть причин сопротивления при внедрении "
+         "клиентского опыта в компании» (статья на украинском)"),
+    ],
+)  # fmt: skip
+async def test_every_lesson_credits_its_article_in_the_learners_language(
+    harness, lang, lesson_id, credit
+):
+    user = harness.user(2030, "Oksana", lang)
+    await user.send(f"/start l_{lesson_id}")
+    await user.next_message()
+    lesson = await user.next_message()
+    assert lesson.text.rstrip().endswith(credit)
+    assert "русский текст" not in lesson.text or lang == "ru"

@@ -16,6 +16,7 @@ import pytest_asyncio
 from bot.standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
 from tests.e2e.conftest import FakeClock, Harness
+from tests.e2e.reading import button_for, letter_of, shown_options
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 12:00 in Kyiv
 SUBSCRIBE = "🔔 Subscribe: a lesson a day"
@@ -85,19 +86,19 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     clock.set(at(24, 7, 0))  # Tuesday 09:00 Kyiv
     drip = await user.next_message()
     assert drip.text.startswith("📬 Your lesson for today")
-    assert "Too big to treat clients personally?" in drip.text
+    assert "Too big for personal service?" in drip.text
     assert any(text == "📝 Take the quiz" for text, _ in labels(drip))
 
     clock.set(at(24, 15))  # later the same day: nothing more
     await user.expect_no_event(0.4)
 
     clock.set(at(25, 7, 1))
-    assert "Client processes cost too much?" in (await user.next_message()).text
+    assert "Customer processes cost too much?" in (await user.next_message()).text
 
     await user.send("/subscriptions")
     overview = await user.next_message()
     assert (
-        "Prejudices about client processes" in overview.text
+        "Prejudices about customer processes" in overview.text
         and "2 of 3 lessons read" in overview.text
     )
     await user.press(overview, "⏸ Pause")
@@ -108,11 +109,11 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     await user.press(overview, "▶️ Resume")
     await user.next_edit()
     clock.set(at(27, 7, 1))
-    assert "managed without them" in (await user.next_message()).text
+    assert "We’ve always managed without" in (await user.next_message()).text
 
     clock.set(at(30, 7, 1))  # Saturday and Sunday are off; Monday: the series is over
     recap = await user.next_message()
-    assert "Series complete: Prejudices about client processes" in recap.text
+    assert "Series complete: Prejudices about customer processes" in recap.text
     assert "What to take next:" in recap.text
     assert any(text.startswith("🔔 ") for text, _ in labels(recap))
     await user.send("/subscriptions")
@@ -141,7 +142,7 @@ async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
     assert "Everything is fine as it is" in catch_up.text
     await user.expect_no_event(0.5)  # once, not once per missed day
     clock.set(at(30, 7, 1))  # next Monday
-    assert "The nominal leader" in (await user.next_message()).text
+    assert "A leader in name only" in (await user.next_message()).text
 
 
 async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
@@ -222,7 +223,7 @@ async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock,
     await user.send("/subscriptions")
     assert "1 of 7 lessons read" in (await user.next_message()).text
     clock.set(at(27, 7, 1))
-    assert "The nominal leader" in (await user.next_message()).text
+    assert "A leader in name only" in (await user.next_message()).text
 
 
 async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
@@ -238,23 +239,32 @@ async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
     await user.expect_no_event(0.4)
 
 
-async def take_quiz(user, lesson_id: str) -> int:
-    """Open a lesson by deep link and answer its quiz with option A; the number of questions."""
+async def take_quiz(h, user, lesson_id: str, right: bool = False) -> int:
+    """Open a lesson by deep link and answer every question right or wrong (by reading the
+    options as shown); the number of questions."""
+    _, lesson = h.catalog.lesson("en", lesson_id)
     await user.send(f"/start l_{lesson_id}")
-    lesson = await user.next_message()
-    await user.press(lesson, "📝 Take the quiz")
-    question, asked = await user.next_message(), 0
-    while "question" in question.text:
-        await user.press(question, data=question.buttons[0][1])
+    shown = await user.next_message()
+    await user.press(shown, "📝 Take the quiz")
+    for question in lesson.quiz:
+        asked = await user.next_message()
+        assert question.question in asked.text
+        pick = question.correct if right else (question.correct + 1) % len(question.options)
+        await user.press(asked, data=button_for(asked, question.options[pick]))
         await user.next_edit()
-        question, asked = await user.next_message(), asked + 1
-    assert "Quiz done" in question.text
-    return asked
+    assert "Quiz done" in (await user.next_message()).text
+    return len(lesson.quiz)
+
+
+def question_in(h, message, lesson_id: str):
+    """The quiz question of ``lesson_id`` that a review card shows."""
+    _, lesson = h.catalog.lesson("en", lesson_id)
+    return next(q for q in lesson.quiz if q.question in message.text)
 
 
 async def test_review_cards_come_back_and_are_answered(h, clock):
     user = await newcomer(h)
-    cards = await take_quiz(user, "all-is-fine")
+    cards = await take_quiz(h, user, "all-is-fine")
     await user.send("/review")  # the cards exist but none is due yet
     assert "All caught up" in (await user.next_message()).text
 
@@ -264,24 +274,52 @@ async def test_review_cards_come_back_and_are_answered(h, clock):
     await user.send("/review")
     card = await user.next_message()
     assert card.text.startswith("🔁 Review") and f"{cards} cards due" in card.text
-    options = list(card.buttons)
-    await user.press(card, "A")
+    lesson = h.catalog.lesson("en", "all-is-fine")[1]
+    assert lesson.title not in card.text  # the title would name the answer
+    question = question_in(h, card, "all-is-fine")
+    key = question.options[question.correct]
+    letter = letter_of(card, key)
+    first_buttons = list(card.buttons)
+    await user.press(card, data=button_for(card, key))
     judged = await user.next_edit()
+    assert f"Your answer: {letter}. {key}" in judged.text and "✅ Right!" in judged.text
     assert "Next review of this card" in judged.text
     for left in range(cards - 1, 0, -1):
         card = await user.next_message()
         assert card.text.startswith("🔁 Review") and f"{left} card" in card.text
-        await user.press(card, "B")
-        await user.next_edit()
+        question = question_in(h, card, "all-is-fine")
+        wrong = question.options[(question.correct + 1) % len(question.options)]
+        await user.press(card, data=button_for(card, wrong))
+        judged_wrong = await user.next_edit()
+        key = question.options[question.correct]
+        assert "❌ Not quite." in judged_wrong.text and key in judged_wrong.text
     assert "All caught up" in (await user.next_message()).text
-    await user.press_raw(judged, options[1][1])  # the first card again (a double press)
+    await user.press_raw(judged, first_buttons[1][1])  # the first card again (a double press)
     answer = await user.next_event(kinds=("callback_answer",))
     assert "already answered" in answer.callback.answer.get("text", "")
 
 
+async def test_a_review_card_is_judged_by_the_order_it_showed_after_a_restart(h, clock):
+    user = await newcomer(h)
+    await take_quiz(h, user, "silos")
+    clock.set(at(30, 23))
+    await user.send("/review")
+    card = await user.next_message()
+    await user.send("/review")  # the same card twice: both messages show the same order
+    again = await user.next_message()
+    assert shown_options(again) == shown_options(card)
+    await h.restart()
+    question = question_in(h, card, "silos")
+    await user.press(card, data=button_for(card, question.options[question.correct]))
+    assert "✅ Right!" in (await user.next_edit()).text
+    index = h.catalog.lesson("en", "silos")[1].quiz.index(question)
+    stored = await h.storage.get_card(1001, "silos", index)  # its next review's own order
+    assert stored is not None and sorted(stored.option_order) == list(range(4))
+
+
 async def test_daily_nudge_tells_how_many_reviews_are_due(h, clock):
     user = await newcomer(h)
-    cards = await take_quiz(user, "silos")
+    cards = await take_quiz(h, user, "silos")
     clock.set(at(30, 7, 1))  # a week later the cards are due: the slot says so
     nudge = await user.next_message()
     assert f"{cards} review cards are due today" in nudge.text

@@ -21,21 +21,29 @@ title: {title}
 body: |
   A clinic measured waiting time only at the reception desk. Patients <b>still</b> waited.
 key_idea: Measure what the customer lives through.
+symptom: We measure only the part of the wait we own.
 action: Walk the customer's path once this week.
 reflection: Where does your customer wait?
 source: demo
 quiz:
   - question: What should the clinic measure?
     options:
-      - Desk time only
+      - Time at the reception desk
       - The whole wait, door to doctor
-      - Nothing at all
+      - The length of each visit
     correct: {correct}
     explanation: The customer's experience is the whole path, not the part we own.
   - question: Who owns the patient's wait?
-    options: [The receptionist, Everyone on the path]
+    options: [The receptionist alone, Everyone on the path]
     correct: 1
     explanation: Every step the patient passes through adds to the wait.
+"""
+
+DEMO_SOURCE = """\
+demo:
+  language: en
+  publisher: {en: Demo, ru: Демо, uk: Демо}
+  title: {en: A demo, ru: Пример, uk: Приклад}
 """
 
 SERIES = """\
@@ -50,7 +58,7 @@ recap: What we learned.
 
 def write_content(root: Path, langs=("en", "ru", "uk"), lessons=(("waiting", 1),)) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "sources.yaml").write_text("demo:\n  publisher: Demo\n  title: A demo\n")
+    (root / "sources.yaml").write_text(DEMO_SOURCE)
     for lang in langs:
         folder = root / lang / "basics"
         folder.mkdir(parents=True)
@@ -93,7 +101,7 @@ def test_wrong_correct_index_points_at_its_line(tmp_path):
     path.write_text(path.read_text().replace("correct: 1\n", "correct: 5\n", 1))
     found = messages(root)
     assert any(
-        "uk/basics/01-waiting.yaml:11: quiz.0: " in m and "correct is 5" in m for m in found
+        "uk/basics/01-waiting.yaml:12: quiz.0: " in m and "correct is 5" in m for m in found
     ), found
 
 
@@ -120,7 +128,7 @@ def test_texts_over_telegram_limits(tmp_path):
     text = path.read_text()
     path.write_text(
         text.replace("What should the clinic measure?", "Q" * 301).replace(
-            "Nothing at all", "N" * 101
+            "The length of each visit", "N" * 101
         )
     )
     found = "\n".join(messages(root))

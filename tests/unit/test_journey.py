@@ -5,30 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.services import journey
-from content.model import Catalog, Lesson, QuizQuestion, Series, SeriesContent
+from content.model import Catalog, SeriesContent
 from storage.base import LessonStats, User
+from tests import lessons
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-def lesson(lesson_id: str, order: int) -> Lesson:
-    q = QuizQuestion(question="Q?", options=["a", "b"], correct=0, explanation="Because.")
-    return Lesson(
-        id=lesson_id,
-        order=order,
-        title=lesson_id,
-        body="Body",
-        key_idea="Idea",
-        action="Act",
-        reflection="Think?",
-        source="demo",
-        quiz=[q, q],
-    )
-
-
 def series(series_id: str, *ids: str) -> SeriesContent:
-    meta = Series(id=series_id, order=1, title="T", summary="S", intro="I", recap="R")
-    return SeriesContent(meta, tuple(lesson(i, n) for n, i in enumerate(ids, start=1)))
+    return lessons.series(series_id, 1, (lessons.lesson(i, n) for n, i in enumerate(ids, 1)))
 
 
 def user(language: str | None, tg: str | None = None) -> User:

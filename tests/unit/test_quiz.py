@@ -1,0 +1,87 @@
+"""Quiz answers are judged against the order the options were shown in (stored per attempt)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from bot.services import quiz
+from bot.services.quiz import Verdict, attempt_order, new_order, shown_order
+from content.model import Catalog
+from tests import lessons
+
+NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+def _catalog(options: int = 4) -> Catalog:
+    """One lesson, id silos, two questions whose right option is index 2."""
+    asked = lessons.question([f"option {i}" for i in range(options)], correct=2)
+    return lessons.catalog({"en": [lessons.lesson("silos", quiz=[asked, asked])]})
+
+
+def test_new_orders_are_permutations_and_all_orders_come_up():
+    seen = Counter(new_order(4) for _ in range(2400))
+    assert all(sorted(order) == [0, 1, 2, 3] for order in seen)
+    assert len(seen) == 24  # every one of the 4! orders appears
+    assert max(seen.values()) < 3 * min(seen.values())  # and none is favoured much
+    # where the right option (index 2) is shown is spread evenly over A-D
+    positions = Counter(order.index(2) for order in seen.elements())
+    assert all(500 < n < 700 for n in positions.values())
+
+
+def test_a_stored_order_that_no_longer_fits_the_question_is_refused():
+    assert shown_order(None, 3) == (0, 1, 2)  # made before shuffling: file order
+    assert shown_order((2, 0, 1), 3) == (2, 0, 1)
+    assert shown_order((2, 0, 1), 4) is None  # the question gained an option since
+    assert shown_order((0, 0, 1), 3) is None
+
+
+async def test_the_press_is_judged_by_the_position_the_learner_saw(db):
+    catalog = _catalog()
+    started = await _start(db, catalog)
+    order = started.attempt.option_orders[0]
+    assert sorted(order) == [0, 1, 2, 3]
+    again = await db.get_attempt(started.attempt.id)  # another process reads the same order
+    assert again is not None and again.option_orders == started.attempt.option_orders
+    right_position = order.index(2)
+    outcome = await quiz.answer(db, catalog, 1, "en", started.attempt.id, 0, right_position, NOW)
+    assert outcome.verdict is Verdict.JUDGED and outcome.correct and outcome.chosen == 2
+    assert outcome.order == order
+    wrong_position = (right_position + 1) % 4
+    second = started.attempt.option_orders[1]
+    outcome = await quiz.answer(
+        db, catalog, 1, "en", started.attempt.id, 1, second.index(order[wrong_position]), NOW
+    )
+    assert outcome.verdict is Verdict.JUDGED and not outcome.correct
+    assert outcome.chosen == order[wrong_position]
+
+
+async def test_out_of_range_positions_and_changed_questions(db):
+    catalog = _catalog()
+    started = await _start(db, catalog)
+    bad = await quiz.answer(db, catalog, 1, "en", started.attempt.id, 0, 4, NOW)
+    assert bad.verdict is Verdict.INVALID
+    shorter = _catalog(options=3)  # the lesson was edited: the shown order no longer fits
+    changed = await quiz.answer(db, shorter, 1, "en", started.attempt.id, 0, 0, NOW)
+    assert changed.verdict is Verdict.CHANGED
+
+
+async def test_attempts_made_before_shuffling_are_judged_in_file_order(db):
+    catalog = _catalog()
+    await _user(db)
+    legacy = await db.start_attempt(1, "silos", 2, NOW)  # no orders stored
+    assert legacy.option_orders == ()
+    assert attempt_order(legacy, 0, 4) == (0, 1, 2, 3)
+    outcome = await quiz.answer(db, catalog, 1, "en", legacy.id, 0, 2, NOW)
+    assert outcome.correct
+
+
+async def _user(db) -> None:
+    await db.touch_user(1, "Ann", "en", NOW)
+
+
+async def _start(db, catalog):
+    await _user(db)
+    started = await quiz.start_quiz(db, catalog, 1, "en", "silos", NOW)
+    assert started is not None
+    return started
