@@ -5,22 +5,27 @@ Telegram allows). Kinds are short and stable; a change of meaning gets a new kin
 button on an old message either still means the same thing or is unknown (and the user is
 told the button is out of date). :func:`parse` never raises: anything malformed gives None.
 
-    menu                      main menu
+    menu / menu:n             main menu, in place / as a new message (under a lesson)
+    more                      the menu's second page (assessment, teams, language, help)
+    help / langs              the help text / the language picker
     lang:<code>               choose the interface language
     ser:<page>                list of series, page n
     s:<series>:<page>         a series' lessons, page n
     l:<lesson>                open a lesson
     qs:<lesson>               start (or retake) a lesson's quiz
+    qr:<attempt>              show the current question of an unfinished attempt again
     qa:<attempt>:<q>:<pos>    answer question q of an attempt with the option shown at pos
                               (0 = A; the attempt stores the order the options were shown in)
     prog                      progress
-    subs                      my subscriptions
+    subs                      my subscriptions   subs:n  the same, as a new message (drips)
     sub:<series>              subscribe          sp:<series>  pause
     sr:<series>               resume             su:<series>  unsubscribe
     rc:<series>               a series' recap
+    spd:<series>              pause a series from its drip message (confirms in a new message)
     set                       settings           set:<t|d|z|q>  one setting's choices
     st:<minutes>              delivery time      sd:<mask>      delivery days (bit 0 = Mon)
     sz:<n>                    a quick-pick zone  sq:<start>:<end> | sq:off  quiet hours
+    szn:<Area/Place>          a zone chosen among places of one name (or an abbreviation)
     ask:<t|z|q>               let me type the time / zone / quiet hours
     rv                        review due cards
     rv:<card>:<n>:<pos>:<ts>  answer card (asked after n reviews) with the option shown at pos
@@ -28,8 +33,14 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     ab:<verb>:<id>[:<arg>]    an admin's broadcast control (see ADMIN_VERBS); admins only
     as:<a>:<i>:<r>            rate obstacle i of assessment a with r (1-5)
     asb:<a>:<i>               go back to obstacle i      asl:<a>  stop, continue later
-    asn / asc                 start a new assessment / continue the unfinished one
-    tm:<verb>:<team>          team: r results, l leave, d delete, dd delete (confirmed)
+    asn / asc                 start: continue the unfinished assessment, or a new one if none
+                              (both: never discards answers; asn was "start over" until 2026-12)
+    asi                       the assessment's intro (Start / Continue / Start over)
+    aso:<a>                   ask to start over, discarding unfinished assessment a
+    asx:<a>                   start over, confirmed: discard a (if still open), start anew
+    tms                       my teams
+    tm:<verb>:<team>          team: r results, l leave (asks), ll leave (confirmed),
+                              d delete (asks), dd delete (confirmed)
     md:del / md:yes           /mydata: delete everything / confirmed
 """
 
@@ -45,8 +56,28 @@ MAX_BYTES = 64
 
 @dataclass(frozen=True)
 class Menu:
+    new: bool = False  # True: a new message, leaving the pressed one (a lesson) as it is
+
     def encode(self) -> str:
-        return "menu"
+        return "menu:n" if self.new else "menu"
+
+
+@dataclass(frozen=True)
+class More:
+    def encode(self) -> str:
+        return "more"
+
+
+@dataclass(frozen=True)
+class Help:
+    def encode(self) -> str:
+        return "help"
+
+
+@dataclass(frozen=True)
+class Languages:
+    def encode(self) -> str:
+        return "langs"
 
 
 @dataclass(frozen=True)
@@ -91,6 +122,14 @@ class StartQuiz:
 
 
 @dataclass(frozen=True)
+class ResumeQuiz:
+    attempt_id: int
+
+    def encode(self) -> str:
+        return f"qr:{self.attempt_id}"
+
+
+@dataclass(frozen=True)
 class Answer:
     attempt_id: int
     question: int
@@ -108,8 +147,10 @@ class Progress:
 
 @dataclass(frozen=True)
 class Subscriptions:
+    fresh: bool = False  # True: a new message (under a drip, whose lesson must stay)
+
     def encode(self) -> str:
-        return "subs"
+        return "subs:n" if self.fresh else "subs"
 
 
 SUBSCRIPTION_ACTIONS = {"sub": "subscribe", "sp": "pause", "sr": "resume", "su": "unsubscribe"}
@@ -123,6 +164,14 @@ class SubscriptionAction:
 
     def encode(self) -> str:
         return f"{_ACTION_KINDS[self.action]}:{self.series_id}"
+
+
+@dataclass(frozen=True)
+class PauseFromDrip:
+    series_id: str
+
+    def encode(self) -> str:
+        return f"spd:{self.series_id}"
 
 
 @dataclass(frozen=True)
@@ -166,6 +215,17 @@ class SetZone:
 
     def encode(self) -> str:
         return f"sz:{self.index}"
+
+
+@dataclass(frozen=True)
+class SetZoneName:
+    zone: str  # an IANA Area/Place name
+
+    def encode(self) -> str:
+        return f"szn:{self.zone}"
+
+
+ZONE_RE = re.compile(r"^[A-Z][A-Za-z_+\-]*(?:/[A-Za-z0-9_+\-]+){1,2}$")
 
 
 @dataclass(frozen=True)
@@ -237,7 +297,28 @@ class AssessStart:
         return "asn" if self.new else "asc"
 
 
-TEAM_VERBS = ("r", "l", "d", "dd")
+@dataclass(frozen=True)
+class AssessIntro:
+    def encode(self) -> str:
+        return "asi"
+
+
+@dataclass(frozen=True)
+class AssessRestart:
+    assessment_id: int
+    confirmed: bool = False  # False: ask first
+
+    def encode(self) -> str:
+        return f"{'asx' if self.confirmed else 'aso'}:{self.assessment_id}"
+
+
+@dataclass(frozen=True)
+class Teams:
+    def encode(self) -> str:
+        return "tms"
+
+
+TEAM_VERBS = ("r", "l", "ll", "d", "dd")
 
 
 @dataclass(frozen=True)
@@ -287,20 +368,26 @@ class AdminAction:
 
 Callback = (
     Menu
+    | More
+    | Help
+    | Languages
     | Language
     | SeriesList
     | SeriesPage
     | OpenLesson
     | StartQuiz
+    | ResumeQuiz
     | Answer
     | Progress
     | Subscriptions
     | SubscriptionAction
+    | PauseFromDrip
     | Recap
     | Settings
     | SetTime
     | SetDays
     | SetZone
+    | SetZoneName
     | SetQuiet
     | AskInput
     | StartReview
@@ -310,6 +397,9 @@ Callback = (
     | RateBack
     | AssessLater
     | AssessStart
+    | AssessIntro
+    | AssessRestart
+    | Teams
     | TeamAction
     | MyData
 )
@@ -336,6 +426,14 @@ def parse(data: str | None) -> Callback | None:
     match kind, parts:
         case "menu", []:
             return Menu()
+        case "menu", ["n"]:
+            return Menu(new=True)
+        case "more", []:
+            return More()
+        case "help", []:
+            return Help()
+        case "langs", []:
+            return Languages()
         case "prog", []:
             return Progress()
         case "lang", [code] if code in ("en", "ru", "uk"):
@@ -348,14 +446,20 @@ def parse(data: str | None) -> Callback | None:
             return OpenLesson(lesson_id)
         case "qs", [lesson_id] if _id(lesson_id):
             return StartQuiz(lesson_id)
+        case "qr", [a] if _int(a) is not None:
+            return ResumeQuiz(_int(a))  # type: ignore[arg-type]
         case "qa", [a, q, o] if None not in (_int(a), _int(q), _int(o)):
             return Answer(_int(a), _int(q), _int(o))  # type: ignore[arg-type]
         case "subs", []:
             return Subscriptions()
+        case "subs", ["n"]:
+            return Subscriptions(fresh=True)
         case ("sub" | "sp" | "sr" | "su") as k, [series_id] if _id(series_id):
             return SubscriptionAction(SUBSCRIPTION_ACTIONS[k], series_id)
         case "rc", [series_id] if _id(series_id):
             return Recap(series_id)
+        case "spd", [series_id] if _id(series_id):
+            return PauseFromDrip(series_id)
         case "set", []:
             return Settings()
         case "set", [page] if page in SETTINGS_PAGES:
@@ -366,6 +470,8 @@ def parse(data: str | None) -> Callback | None:
             return SetDays(_int(mask))  # type: ignore[arg-type]
         case "sz", [n] if _int(n) is not None:
             return SetZone(_int(n))  # type: ignore[arg-type]
+        case "szn", [name] if ZONE_RE.match(name):
+            return SetZoneName(name)
         case "sq", ["off"]:
             return SetQuiet(None)
         case "sq", [a, b] if _int(a) in MINUTES and _int(b) in MINUTES and a != b:
@@ -384,6 +490,12 @@ def parse(data: str | None) -> Callback | None:
             return AssessLater(_int(a))  # type: ignore[arg-type]
         case ("asn" | "asc") as k, []:
             return AssessStart(k == "asn")
+        case "asi", []:
+            return AssessIntro()
+        case ("aso" | "asx") as k, [a] if _int(a) is not None:
+            return AssessRestart(_int(a), k == "asx")  # type: ignore[arg-type]
+        case "tms", []:
+            return Teams()
         case "tm", [verb, team] if verb in TEAM_VERBS and _int(team) is not None:
             return TeamAction(verb, _int(team))  # type: ignore[arg-type]
         case "md", ["del" | "yes" as what]:

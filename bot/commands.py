@@ -19,5 +19,5 @@ def commands_for(t: Translator) -> list[BotCommand]:
         BotCommand("team", t._("Team diagnostics")),
         BotCommand("language", t._("Change the language")),
         BotCommand("help", t._("What I can do")),
-        BotCommand("start", t._("Start over")),
+        BotCommand("start", t._("Go on where you left off")),
     ]

@@ -233,6 +233,11 @@ class Team:
     members: int
 
 
+def team_name_key(name: str) -> str:
+    """What makes two team names the same for one manager: case and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
 PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
 
 
@@ -481,7 +486,19 @@ class Storage(ABC):
 
     # Assessments ---------------------------------------------------------------------
     @abstractmethod
-    async def start_assessment(self, user_id: int, now: datetime) -> Assessment: ...
+    async def start_assessment(self, user_id: int, now: datetime) -> Assessment:
+        """The user's unfinished assessment, or a new one when there is none.
+
+        Never a second unfinished one: answers in progress are never orphaned (a team's join
+        link, a double tap on Start). Only :meth:`restart_assessment` discards them.
+        """
+
+    @abstractmethod
+    async def restart_assessment(
+        self, assessment_id: int, user_id: int, now: datetime
+    ) -> Assessment:
+        """Discard the user's unfinished assessment ``assessment_id`` (if it still is the open
+        one) and return the open assessment: a new one, or one opened meanwhile."""
 
     @abstractmethod
     async def current_assessment(self, user_id: int) -> Assessment | None:
@@ -505,8 +522,11 @@ class Storage(ABC):
 
     # Teams -----------------------------------------------------------------------------
     @abstractmethod
-    async def create_team(self, manager_id: int, name: str, code: str, now: datetime) -> Team:
-        """A new team; its manager is its first member."""
+    async def create_team(
+        self, manager_id: int, name: str, code: str, now: datetime
+    ) -> Team | None:
+        """A new team; its manager is its first member. None when the manager already has a
+        team of that name (compared by :func:`team_name_key`: case and spacing aside)."""
 
     @abstractmethod
     async def team_by_code(self, code: str) -> Team | None: ...
@@ -591,6 +611,13 @@ class Storage(ABC):
 
     @abstractmethod
     async def get_attempt(self, attempt_id: int) -> Attempt | None: ...
+
+    @abstractmethod
+    async def latest_attempt(self, user_id: int) -> Attempt | None:
+        """The user's most recent quiz attempt, finished or not (None: never took a quiz).
+
+        Unfinished, it is the quiz the learner is in the middle of: only the latest attempt at
+        a lesson takes answers, and this one is the latest of all."""
 
     @abstractmethod
     async def record_answer(

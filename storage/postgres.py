@@ -40,6 +40,7 @@ from storage.base import (
     Team,
     TrainingFacts,
     User,
+    team_name_key,
 )
 from storage.records import (
     PERSONAL_TABLES,
@@ -292,6 +293,12 @@ class PostgresStorage(Storage):
 
     async def get_attempt(self, attempt_id: int) -> Attempt | None:
         row = await self.pool.fetchrow("SELECT * FROM quiz_attempts WHERE id = $1", attempt_id)
+        return attempt_record(row, as_is) if row else None
+
+    async def latest_attempt(self, user_id: int) -> Attempt | None:
+        row = await self.pool.fetchrow(
+            "SELECT * FROM quiz_attempts WHERE user_id = $1 ORDER BY id DESC LIMIT 1", user_id
+        )
         return attempt_record(row, as_is) if row else None
 
     async def record_answer(
@@ -849,11 +856,37 @@ class PostgresStorage(Storage):
         )
 
     async def start_assessment(self, user_id: int, now: datetime) -> Assessment:
-        row = await self.pool.fetchrow(
-            "INSERT INTO assessments (user_id, started_at) VALUES ($1, $2) RETURNING *",
+        async with self._tx() as con:
+            row = await self._open_or_new(con, user_id, now)
+        return await self._assessment(row)  # type: ignore[return-value]
+
+    async def _open_or_new(self, con: asyncpg.Connection, user_id: int, now: datetime) -> Any:
+        # the user's row lock serialises their Start presses: never two open assessments
+        await con.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", user_id)
+        row = await con.fetchrow(
+            "SELECT * FROM assessments WHERE user_id = $1 AND finished_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
             user_id,
-            now,
         )
+        if row is None:
+            row = await con.fetchrow(
+                "INSERT INTO assessments (user_id, started_at) VALUES ($1, $2) RETURNING *",
+                user_id,
+                now,
+            )
+        return row
+
+    async def restart_assessment(
+        self, assessment_id: int, user_id: int, now: datetime
+    ) -> Assessment:
+        async with self._tx() as con:
+            await con.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", user_id)
+            await con.execute(
+                "DELETE FROM assessments WHERE id = $1 AND user_id = $2 AND finished_at IS NULL",
+                assessment_id,
+                user_id,
+            )
+            row = await self._open_or_new(con, user_id, now)
         return await self._assessment(row)  # type: ignore[return-value]
 
     async def current_assessment(self, user_id: int) -> Assessment | None:
@@ -910,8 +943,15 @@ class PostgresStorage(Storage):
         "FROM teams t"
     )
 
-    async def create_team(self, manager_id: int, name: str, code: str, now: datetime) -> Team:
+    async def create_team(
+        self, manager_id: int, name: str, code: str, now: datetime
+    ) -> Team | None:
         async with self._tx() as con:
+            # the manager's row lock serialises their creations: the name check cannot race
+            await con.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", manager_id)
+            names = await con.fetch("SELECT name FROM teams WHERE manager_id = $1", manager_id)
+            if team_name_key(name) in {team_name_key(row["name"]) for row in names}:
+                return None
             team_id = await con.fetchval(
                 "INSERT INTO teams (name, manager_id, code, created_at) VALUES ($1, $2, $3, $4) "
                 "RETURNING id",

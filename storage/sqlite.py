@@ -47,6 +47,7 @@ from storage.base import (
     Team,
     TrainingFacts,
     User,
+    team_name_key,
 )
 from storage.records import (
     PERSONAL_TABLES,
@@ -571,6 +572,12 @@ class SQLiteStorage(Storage):
         row = await self._fetchone("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
         return attempt_record(row) if row else None
 
+    async def latest_attempt(self, user_id: int) -> Attempt | None:
+        row = await self._fetchone(
+            "SELECT * FROM quiz_attempts WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
+        )
+        return attempt_record(row) if row else None
+
     async def record_answer(
         self,
         attempt_id: int,
@@ -863,11 +870,35 @@ class SQLiteStorage(Storage):
         )
 
     async def start_assessment(self, user_id: int, now: datetime) -> Assessment:
-        rows = await self._write(
-            "INSERT INTO assessments (user_id, started_at) VALUES (?, ?) RETURNING *",
-            (user_id, to_db(now)),
+        async with self._tx() as db:  # BEGIN IMMEDIATE: one writer, so never two open ones
+            row = await self._open_or_new(db, user_id, now)
+        return await self._assessment(row)  # type: ignore[return-value]
+
+    async def _open_or_new(
+        self, db: aiosqlite.Connection, user_id: int, now: datetime
+    ) -> sqlite3.Row:
+        rows = await db.execute_fetchall(
+            "SELECT * FROM assessments WHERE user_id = ? AND finished_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (user_id,),
         )
-        return await self._assessment(rows[0])  # type: ignore[return-value]
+        if not rows:
+            rows = await db.execute_fetchall(
+                "INSERT INTO assessments (user_id, started_at) VALUES (?, ?) RETURNING *",
+                (user_id, to_db(now)),
+            )
+        return next(iter(rows))
+
+    async def restart_assessment(
+        self, assessment_id: int, user_id: int, now: datetime
+    ) -> Assessment:
+        async with self._tx() as db:
+            await db.execute(
+                "DELETE FROM assessments WHERE id = ? AND user_id = ? AND finished_at IS NULL",
+                (assessment_id, user_id),
+            )
+            row = await self._open_or_new(db, user_id, now)
+        return await self._assessment(row)  # type: ignore[return-value]
 
     async def current_assessment(self, user_id: int) -> Assessment | None:
         row = await self._fetchone(
@@ -917,8 +948,15 @@ class SQLiteStorage(Storage):
         "FROM teams t"
     )
 
-    async def create_team(self, manager_id: int, name: str, code: str, now: datetime) -> Team:
-        async with self._tx() as db:
+    async def create_team(
+        self, manager_id: int, name: str, code: str, now: datetime
+    ) -> Team | None:
+        async with self._tx() as db:  # one writer at a time: the name check cannot race
+            names = await db.execute_fetchall(
+                "SELECT name FROM teams WHERE manager_id = ?", (manager_id,)
+            )
+            if team_name_key(name) in {team_name_key(row["name"]) for row in names}:
+                return None
             rows = await db.execute_fetchall(
                 "INSERT INTO teams (name, manager_id, code, created_at) VALUES (?, ?, ?, ?) "
                 "RETURNING id",

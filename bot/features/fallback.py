@@ -4,18 +4,70 @@ group chats, channel posts, and buttons whose data we do not know. Registered la
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot.commands import commands_for
 from bot.context import CxContext
-from bot.features.common import answer_query, learner, screen_handler, show
+from bot.features.common import Learner, answer_query, learner, screen_handler, show
 from bot.i18n import translator
 from bot.render import screens
+from bot.render.screens import shorten
+from bot.services import journey
 
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 GROUP_COMMAND = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND
 
 
-unknown_text = screen_handler(screens.unknown_screen)  # free text, unknown commands
+# The commands a learner may be pointed to ("did you mean"): the command menu's, and two
+# more that work without being in it.
+LEARNER_COMMANDS = (*(c.command for c in commands_for(translator("en"))), "menu", "mydata")
+
+
+def _hidden_commands(context: CxContext) -> set[str]:
+    """Commands registered for others (the admins'): never suggested, never hinted at."""
+    names = {
+        name
+        for group in context.application.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    return names - set(LEARNER_COMMANDS)
+
+
+async def reply_to_text(update: Update, context: CxContext, me: Learner) -> None:
+    """Typed text no feature took: a command we do not have gets the one probably meant (or
+    a pointer to /help); text while a quiz question waits, a reminder to use its buttons;
+    anything else, what the bot works with and the menu."""
+    text = update.effective_message.text if update.effective_message else None
+    word = journey.command_word(text or "")
+    if word is not None and word not in LEARNER_COMMANDS:  # ours would have been handled
+        suggestion = journey.suggest_command(word, LEARNER_COMMANDS, _hidden_commands(context))
+        screen = screens.unknown_command_screen(me.t, shorten(word, 32), suggestion)
+        await show(update, context, screen)
+        return
+    quiz = await journey.waiting_quiz(
+        context.storage, context.catalog, me.user.id, me.lang, context.now()
+    )
+    if quiz is not None:
+        await show(update, context, screens.quiz_waiting_screen(me.t, quiz))
+        return
+    await show(update, context, screens.unknown_screen(me.t))
+
+
+async def unknown_text(update: Update, context: CxContext) -> None:
+    """Free text and unknown commands."""
+    me = await learner(update, context)
+    if me is not None:
+        await reply_to_text(update, context, me)
+
+
 unsupported_message = screen_handler(screens.unsupported_screen)  # stickers, photos, voice...
 
 

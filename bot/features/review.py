@@ -20,8 +20,11 @@ async def _next(update: Update, context: CxContext, me: Learner, *, reviewed: bo
     now = context.now()
     found = await review.next_due_card(context.storage, context.catalog, me.user.id, me.lang, now)
     if found is None:
-        facts = await context.storage.training_facts(me.user.id, now)
-        await show(update, context, screens.review_done_screen(me.t, reviewed or facts.has_cards))
+        next_due = await review.next_due_at(context.storage, me.user.id, now)
+        prefs = training.prefs_of(me.user, me.lang)
+        await show(
+            update, context, screens.review_done_screen(me.t, reviewed, next_due, prefs, now)
+        )
         return
     card, _, question = found
     due = await context.storage.count_due_cards(me.user.id, now)
@@ -88,6 +91,7 @@ async def review_answer(update: Update, context: CxContext) -> None:
         outcome.order,
         due,
         prefs,
+        now,
     )
     await show(update, context, judged, edit=True)
     await _next(update, context, me, reviewed=True)

@@ -9,20 +9,23 @@ from bot import callbacks as cb
 from bot.context import CxContext
 from bot.features.common import Learner, answer_query, gone, learner, pressed, show
 from bot.render import training as screens
-from bot.services import training
+from bot.services import journey, training
 from bot.services.schedule import suggest_series
+from content.model import SeriesContent
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
-async def _overview(context: CxContext, me: Learner) -> screens.Screen:
+async def _overview(
+    context: CxContext, me: Learner, unsubscribed: SeriesContent | None = None
+) -> screens.Screen:
     subs, done = await training.subscriptions_overview(
         context.storage, context.catalog, me.user, me.lang, context.now()
     )
     user = await context.storage.get_user(me.user.id) or me.user
     prefs = training.prefs_of(user, me.lang)
     return screens.subscriptions_screen(
-        me.t, context.catalog, me.lang, subs, done, user.next_slot_at, prefs
+        me.t, context.catalog, me.lang, subs, done, user.next_slot_at, prefs, unsubscribed
     )
 
 
@@ -36,9 +39,24 @@ async def subscriptions_command(update: Update, context: CxContext) -> None:
 async def subscriptions_button(update: Update, context: CxContext) -> None:
     if (got := await pressed(update, context, cb.Subscriptions)) is None:
         return
-    me, _ = got
+    me, data = got
     await answer_query(update)
-    await show(update, context, await _overview(context, me), edit=True)
+    await show(update, context, await _overview(context, me), edit=not data.fresh)
+
+
+async def pause_from_drip(update: Update, context: CxContext) -> None:
+    """spd:<series> — pause a series from under its drip; the lesson message stays as it is."""
+    if (got := await pressed(update, context, cb.PauseFromDrip)) is None:
+        return
+    me, data = got
+    change = await training.change_subscription(
+        context.storage, context.catalog, me.user, me.lang, data.series_id, "pause", context.now()
+    )
+    if change.result is training.SubResult.GONE or change.series is None:
+        await gone(update, context, me, me.t._("This subscription no longer exists."))
+        return
+    await answer_query(update, me.t._("Paused. Resume whenever you like."))
+    await show(update, context, screens.paused_screen(me.t, change.series))
 
 
 async def subscribe(update: Update, context: CxContext, me: Learner, series_id: str) -> bool:
@@ -56,6 +74,7 @@ async def subscribe(update: Update, context: CxContext, me: Learner, series_id: 
         user.next_slot_at,
         training.prefs_of(user, me.lang),
         user.tz_chosen,
+        context.now(),
     )
     await show(update, context, screen)
     return True
@@ -89,7 +108,8 @@ async def subscription_button(update: Update, context: CxContext) -> None:
         "unsubscribe": me.t._("Unsubscribed. Your progress stays."),
     }[data.action]
     await answer_query(update, toast)
-    await show(update, context, await _overview(context, me), edit=True)
+    undo = change.series if data.action == "unsubscribe" else None
+    await show(update, context, await _overview(context, me, undo), edit=True)
 
 
 async def recap_button(update: Update, context: CxContext) -> None:
@@ -102,14 +122,16 @@ async def recap_button(update: Update, context: CxContext) -> None:
         await gone(update, context, me, me.t._("This series is no longer available."))
         return
     await answer_query(update)
-    state, _ = await training.learner_state(context.storage, me.user, me.lang, context.now())
+    state, facts = await training.learner_state(context.storage, me.user, me.lang, context.now())
     ids = suggest_series(context.catalog, me.lang, state, exclude=[series.id])
     suggestions = [s for s in (context.catalog.series(me.lang, i) for i in ids) if s]
-    await show(update, context, screens.recap_screen(me.t, series, suggestions))
+    counts = journey.lesson_counts(series.lessons, facts.opened, facts.completed)
+    await show(update, context, screens.recap_screen(me.t, series, suggestions, counts))
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("subscriptions", subscriptions_command, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(subscriptions_button, pattern=r"^subs$"))
+    app.add_handler(CallbackQueryHandler(subscriptions_button, pattern=r"^subs(:n)?$"))
+    app.add_handler(CallbackQueryHandler(pause_from_drip, pattern=r"^spd:"))
     app.add_handler(CallbackQueryHandler(subscription_button, pattern=r"^(sub|sp|sr|su):"))
     app.add_handler(CallbackQueryHandler(recap_button, pattern=r"^rc:"))

@@ -45,6 +45,15 @@ def activity_chart(
     return buffer.getvalue()
 
 
+LABEL_WIDTH = 18  # characters per line of an axis label
+
+
+def label_lines(label: str, width: int = LABEL_WIDTH) -> list[str]:
+    """An axis label wrapped at spaces only: a word longer than ``width`` keeps its own line
+    whole ("клієнтоцентричність"), and no word is split at a hyphen."""
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
 def radar_chart(
     axes: list[str],
     datasets: list[tuple[str, list[float]]],
@@ -65,7 +74,7 @@ def radar_chart(
     ax.set_ylim(0, 5)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_xticks(angles)
-    ax.set_xticklabels([textwrap.fill(label, 18) for label in axes], fontsize=8)
+    ax.set_xticklabels(["\n".join(label_lines(label)) for label in axes], fontsize=8)
     styles = [("#c0392b", 0.25, 2.2), ("#7f8c8d", 0.08, 1.2)]
     for (label, values), (color, alpha, width) in zip(datasets, styles, strict=False):
         points = [*values, values[0]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
@@ -17,7 +18,12 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Safe, Translator, escape
 from bot.services.journey import (
     LESSONS_PER_PAGE,
     SERIES_PER_PAGE,
+    LessonCounts,
     ProgressReport,
+    QuizInProgress,
+    WhatNext,
+    lesson_counts,
+    page_of,
     paginate,
 )
 from content.model import Lesson, QuizQuestion, SeriesContent, Source
@@ -61,48 +67,237 @@ def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | No
     return InlineKeyboardMarkup(kept) if kept else None
 
 
+# Button widths. Telegram draws the buttons of a row equally wide and cuts a label that does
+# not fit. On a 360-px phone (about 330 px of keyboard, ~8 px a character in the button font)
+# a button alone on its row shows about 40 characters, one of two about 24, one of three 14.
+# Titles on buttons are shortened to these with "…" (see :func:`shorten`).
+ROW_LABEL_LIMITS = {1: 40, 2: 24, 3: 14, 4: 10}
+WIDE_LABEL = ROW_LABEL_LIMITS[1]
+HALF_LABEL = ROW_LABEL_LIMITS[2]
+
+
+def label_limit(buttons_in_row: int) -> int:
+    """The longest label (in characters, emoji included) a button keeps on a phone."""
+    return ROW_LABEL_LIMITS.get(buttons_in_row, 7)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, ending with "…".
+
+    A title that fits is returned as it is (spaces collapsed); a single overlong word is cut
+    inside it rather than dropped.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:—–-·«“„(") + "…"
+
+
+def lesson_counts_text(t: Translator, counts: LessonCounts) -> str:
+    """ "2 of 5 lessons completed · opened: 3", the one wording of lesson counts everywhere
+    (the opened part only when some lessons are opened but not completed)."""
+    text = t.n_(
+        "{done} of {n} lesson completed",
+        "{done} of {n} lessons completed",
+        counts.total,
+        done=counts.completed,
+    )
+    if counts.opened > counts.completed:
+        return Safe(text + " · " + t._("opened: {n}", n=counts.opened))
+    return text
+
+
+def sentence(text: str) -> Safe:
+    """``text`` with a capital first letter, to start a line ("пройдено 1…" -> "Пройдено 1…")."""
+    return Safe(text[:1].upper() + text[1:])
+
+
+def done_rule(t: Translator) -> str:
+    """What "completed" and "opened" mean, said where the learner reads the counts."""
+    return t._(
+        "A lesson counts as completed once you finish its quiz; "
+        "“opened” counts the lessons you have seen."
+    )
+
+
 def menu_rows(t: Translator) -> list[list[InlineKeyboardButton]]:
+    """The main menu: what a learner uses every week on two rows, then settings and "More"
+    (the self-assessment, teams, language and help: used now and then, and each needs the
+    line of explanation the More screen gives). Three rows of two keep every label whole on
+    a phone (a third button per row would cut "📋 Самооцінювання") and the keyboard short
+    under the many screens that end with it."""
     return [
         [_button(t._("📚 Lessons"), cb.SeriesList(0)), _button(t._("📈 Progress"), cb.Progress())],
         [
             _button(t._("🔁 Review"), cb.StartReview()),
             _button(t._("🔔 Subscriptions"), cb.Subscriptions()),
         ],
+        [_button(t._("⚙️ Settings"), cb.Settings()), _button(t._("➕ More"), cb.More())],
     ]
 
 
-def language_row() -> list[InlineKeyboardButton]:
-    return [_button(LANGUAGE_NAMES[code], cb.Language(code)) for code in LANGUAGES]
+def language_row(current: str | None = None) -> list[InlineKeyboardButton]:
+    """The three languages; the one in use is marked ✅."""
+    return [
+        _button(f"{DONE} {LANGUAGE_NAMES[code]}" if code == current else LANGUAGE_NAMES[code],
+                cb.Language(code))
+        for code in LANGUAGES
+    ]  # fmt: skip
+
+
+# Ukrainian addresses a person in the vocative (Олено, Тарасе), which no library forms
+# reliably from a Telegram first name: Ukrainian greetings go without the name.
+GREETS_BY_NAME = {"en": True, "ru": True, "uk": False}
+
+
+def _greeting(t: Translator, first_name: str) -> str:
+    if first_name.strip() and GREETS_BY_NAME.get(t.lang, False):
+        return t._("Hi, {name}! I'm CX Coach.", name=first_name)
+    return t._("Hi! I'm CX Coach.")
 
 
 def start_screen(t: Translator, first_name: str) -> Screen:
+    """The first-time greeting: what the bot does, the languages, the menu."""
     text = "\n".join(
         [
-            t._("Hi, {name}! I am CX Coach.", name=first_name)
-            if first_name.strip()
-            else t._("Hi! I am CX Coach."),
+            _greeting(t, first_name),
             t._(
-                "I teach, one bite-sized lesson at a time, why customer-centricity fails "
-                "in companies and what to do about each obstacle."
+                "One short lesson at a time, I show why customer-centricity fails in "
+                "companies and what to do about each obstacle."
             ),
             t._("Read a lesson, take its short quiz, and watch your progress grow."),
             "",
             t._("Choose your language, or start with the lessons:"),
         ]
     )
-    return Screen(text, _markup([language_row(), *menu_rows(t)]))
+    return Screen(text, _markup([language_row(t.lang), *menu_rows(t)]))
+
+
+def _lesson_place(t: Translator, series: SeriesContent, number: int) -> str:
+    return t._(
+        "{series} · lesson {number} of {total}",
+        series=series.series.title,
+        number=number,
+        total=len(series.lessons),
+    )
+
+
+def home_screen(t: Translator, first_name: str, nxt: WhatNext) -> Screen:
+    """A returning learner's /start: where they left off, what is due, the menu."""
+    if first_name.strip() and GREETS_BY_NAME.get(t.lang, False):
+        lines = [t._("Welcome back, {name}!", name=first_name), ""]
+    else:
+        lines = [t._("Welcome back!"), ""]
+    rows: list[list[InlineKeyboardButton]] = []
+    if nxt.quiz is not None:
+        quiz = nxt.quiz
+        lines.append(
+            t._(
+                "📝 You are in the middle of the quiz on <b>{title}</b>: "
+                "question {number} of {total} is next.",
+                title=quiz.lesson.title,
+                number=quiz.index + 1,
+                total=len(quiz.lesson.quiz),
+            )
+        )
+        # the lesson is named above: a title on the button would be cut on a phone
+        rows.append([_button(t._("▶️ Continue the quiz"), cb.ResumeQuiz(quiz.attempt.id))])
+    elif nxt.lesson is not None:
+        lesson = nxt.lesson
+        place = _lesson_place(t, lesson.series, lesson.number)
+        if lesson.started:
+            lines.append(
+                t._("📖 Next up: <b>{title}</b> ({place}).", title=lesson.lesson.title, place=place)
+            )
+            label = t._("▶️ Continue: {title}", title=lesson.lesson.title)
+        else:
+            lines.append(
+                t._("📖 Start with: <b>{title}</b> ({place}).", title=lesson.lesson.title,
+                    place=place)
+            )  # fmt: skip
+            label = t._("▶️ Start: {title}", title=lesson.lesson.title)
+        rows.append([_button(shorten(label, WIDE_LABEL), cb.OpenLesson(lesson.lesson.id))])
+    else:
+        lines.append(t._("🎓 You have completed every lesson. Reviews keep them fresh."))
+    if nxt.reviews_due:
+        lines.append(
+            t.n_(
+                "🔁 {n} review card is due: tap 🔁 Review.",
+                "🔁 {n} review cards are due: tap 🔁 Review.",
+                nxt.reviews_due,
+            )
+        )
+    if nxt.next_delivery is not None:
+        when = format_datetime(nxt.next_delivery, "EEE d MMM, HH:mm", locale=t.lang)
+        lines.append(t._("📬 Your next lesson by subscription: {when}.", when=when))
+    return Screen("\n".join(lines), _markup([*rows, *menu_rows(t)]))
 
 
 def menu_screen(t: Translator) -> Screen:
     return Screen(t._("What would you like to do?"), _markup(menu_rows(t)))
 
 
+def more_screen(t: Translator) -> Screen:
+    """The menu's second page: the tools used now and then, each with what it is for."""
+    text = "\n".join(
+        [
+            t._("<b>More</b>"),
+            "",
+            t._("📋 <b>Self-assessment</b>: find which obstacles hold your company back "
+                "most, and get a reading plan (about three minutes)."),
+            t._("👥 <b>Teams</b>: the same diagnostic for a whole team through a shared link; "
+                "the manager sees only the team's averages."),
+            t._("🌐 <b>Language</b>: English, Русский or Українська."),
+            t._("❓ <b>Help</b>: every command. /mydata shows and deletes what I store "
+                "about you."),
+        ]
+    )  # fmt: skip
+    rows = [
+        [
+            _button(t._("📋 Self-assessment"), cb.AssessIntro()),
+            _button(t._("👥 Teams"), cb.Teams()),
+        ],
+        [_button(t._("🌐 Language"), cb.Languages()), _button(t._("❓ Help"), cb.Help())],
+        [_button(t._("🏠 Menu"), cb.Menu())],
+    ]
+    return Screen(text, _markup(rows))
+
+
 def language_screen(t: Translator) -> Screen:
-    return Screen(t._("Choose the language of the lessons and menus:"), _markup([language_row()]))
+    """The language picker, the language in use marked."""
+    return Screen(
+        t._("Choose the language of the lessons and menus:"),
+        _markup([language_row(t.lang), [_button(t._("🏠 Menu"), cb.Menu())]]),
+    )
 
 
 def language_set_screen(t: Translator) -> Screen:
-    return Screen(t._("Done: I will speak English with you now."), _markup(menu_rows(t)))
+    return Screen(t._("Done! From now on I'll speak English with you."), _markup(menu_rows(t)))
+
+
+def link_not_found_screen(t: Translator, kind: str) -> Screen:
+    """A deep link to something that does not exist (any more): say so, offer the lessons."""
+    if kind == "team":
+        text = t._(
+            "I could not find that team: the link may be old, or the team was deleted. "
+            "Ask your manager for a new link."
+        )
+    elif kind == "lesson":
+        text = t._(
+            "I could not find that lesson: the link may be old or mistyped. "
+            "Here are all the lessons instead:"
+        )
+    else:
+        text = t._(
+            "I could not find that series: the link may be old or mistyped. "
+            "Here are all the lessons instead:"
+        )
+    rows = [[_button(t._("📚 Lessons"), cb.SeriesList(0)), _button(t._("🏠 Menu"), cb.Menu())]]
+    return Screen(text, _markup(rows))
 
 
 def series_list_screen(
@@ -119,7 +314,12 @@ def series_list_screen(
         mark = f"{DONE} " if total and count >= total else ""
         lines.append(f"{number}. {mark}<b>{escape(series.series.title)}</b> ({count}/{total})")
         lines.append(f"<i>{escape(series.series.summary)}</i>")
-        rows.append([_button(f"{mark}{number}. {series.series.title}", cb.SeriesPage(series.id))])
+        label = shorten(f"{mark}{number}. {series.series.title}", WIDE_LABEL)
+        rows.append([_button(label, cb.SeriesPage(series.id))])
+    lines += [
+        "",
+        t._("In brackets: lessons completed. A lesson counts once you finish its quiz."),
+    ]
     rows.append(_pager(t, shown, lambda p: cb.SeriesList(p)))
     rows.append([_button(t._("🏠 Menu"), cb.Menu())])
     return Screen("\n".join(lines), _markup(rows))
@@ -133,25 +333,22 @@ def series_screen(
     subscription: str | None = None,
 ) -> Screen:
     shown = paginate(series.lessons, page, LESSONS_PER_PAGE)
-    done = sum(1 for lesson in series.lessons if lesson.id in completed)
+    counts = lesson_counts(series.lessons, completed, completed)
     lines = [
         f"<b>{escape(series.series.title)}</b>",
         "",
         Safe(series.series.intro),
         "",
-        t.n_(
-            "{done} of {n} lesson done",
-            "{done} of {n} lessons done",
-            len(series.lessons),
-            done=done,
-        ),
+        f"{DONE} " + sentence(lesson_counts_text(t, counts)),
+        "<i>" + t._("A lesson counts as completed once you finish its quiz.") + "</i>",
     ]
     if shown.count > 1:
         lines.append(t._("Page {page} of {pages}", page=shown.number + 1, pages=shown.count))
     rows = []
     for number, lesson in enumerate(shown.items, start=shown.offset + 1):
         mark = f"{DONE} " if lesson.id in completed else ""
-        rows.append([_button(f"{mark}{number}. {lesson.title}", cb.OpenLesson(lesson.id))])
+        label = shorten(f"{mark}{number}. {lesson.title}", WIDE_LABEL)
+        rows.append([_button(label, cb.OpenLesson(lesson.id))])
     rows.append(_pager(t, shown, lambda p: cb.SeriesPage(series.id, p)))
     if subscription == "active":
         sub_button = _button(
@@ -163,7 +360,7 @@ def series_screen(
         )
     else:
         sub_button = _button(
-            t._("🔔 Subscribe: a lesson a day"), cb.SubscriptionAction("subscribe", series.id)
+            t._("🔔 Subscribe to the series"), cb.SubscriptionAction("subscribe", series.id)
         )
     rows.append([sub_button])
     rows.append(
@@ -173,11 +370,11 @@ def series_screen(
 
 
 def _pager(t: Translator, page, make) -> list[InlineKeyboardButton]:
-    row = []
+    row = []  # the same arrows as every other "back" and "next" button
     if page.has_prev:
-        row.append(_button(t._("◀️ Back"), make(page.number - 1)))
+        row.append(_button(t._("⬅️ Page {n}", n=page.number), make(page.number - 1)))
     if page.has_next:
-        row.append(_button(t._("More ▶️"), make(page.number + 1)))
+        row.append(_button(t._("Page {n} ➡️", n=page.number + 2), make(page.number + 1)))
     return row
 
 
@@ -234,18 +431,22 @@ def lesson_screen(
     ]
     quiz_label = t._("🔁 Retake the quiz") if completed else t._("📝 Take the quiz")
     rows = [[_button(quiz_label, cb.StartQuiz(lesson.id))]]
-    nav = []
     if next_lesson is not None:
-        nav.append(_button(t._("Next lesson ➡️"), cb.OpenLesson(next_lesson.id)))
-    nav.append(
-        _button(t._("⬅️ Back to the series"), cb.SeriesPage(series.id, _page_of(series, lesson)))
+        rows.append([_button(t._("Next lesson ➡️"), cb.OpenLesson(next_lesson.id))])
+    rows.append(  # the same way out as the quiz's result: the series, or home
+        [
+            _button(
+                t._("⬅️ Back to the series"), cb.SeriesPage(series.id, _page_of(series, lesson))
+            ),
+            _button(t._("🏠 Menu"), cb.Menu(new=True)),  # the lesson stays, to re-read
+        ]
     )
-    rows.append(nav)
     return Screen("\n".join(lines), _markup(rows))
 
 
 def _page_of(series: SeriesContent, lesson: Lesson) -> int:
-    return [x.id for x in series.lessons].index(lesson.id) // LESSONS_PER_PAGE
+    index = [x.id for x in series.lessons].index(lesson.id)
+    return page_of(len(series.lessons), index, LESSONS_PER_PAGE)
 
 
 def _question_header(t: Translator, lesson: Lesson, index: int) -> str:
@@ -309,7 +510,7 @@ def result_screen(
     )
     if attempt.correct == attempt.total:
         verdict = t._("Excellent, you have this one.")
-    elif attempt.correct * 2 >= attempt.total:
+    elif attempt.correct * 2 > attempt.total:  # more than half: 1 of 2 is not "good"
         verdict = t._("Good. Re-read the explanations above to close the gap.")
     else:
         verdict = t._("Worth another look: re-read the lesson and try again.")
@@ -358,21 +559,14 @@ def progress_screen(
     for row in report.series:
         mark = f"{DONE} " if row.finished else ""
         lines.append(f"{mark}<b>{escape(row.series.series.title)}</b>")
-        done = t.n_("{done} of {n} lesson", "{done} of {n} lessons", row.total, done=row.done)
+        done = lesson_counts_text(t, row.counts)
         if row.accuracy is None:
             lines.append(f"  {done}")
         else:
             accuracy = t._("quiz: {percent}% right", percent=row.accuracy)
             lines.append(f"  {done} · {accuracy}")
     lines.append("")
-    lines.append(
-        t.n_(
-            "In all: {done} of {n} lesson completed.",
-            "In all: {done} of {n} lessons completed.",
-            report.total,
-            done=report.done,
-        )
-    )
+    lines.append(t._("In all: {counts}.", counts=lesson_counts_text(t, report.counts)))
     if report.answers:
         lines.append(
             t.n_(
@@ -384,6 +578,7 @@ def progress_screen(
         )
     else:
         lines.append(t._("No quiz answers yet: open a lesson and take its quiz."))
+    lines += ["", f"<i>{done_rule(t)}</i>"]
     return Screen("\n".join(lines), _markup(menu_rows(t)))
 
 
@@ -392,9 +587,14 @@ def help_screen(t: Translator) -> Screen:
         [
             t._("<b>CX Coach</b>: short lessons on customer-centricity, with quizzes."),
             "",
+            t._("/start: go on where you left off"),
+            t._("/menu: the main menu"),
             t._("/lessons: series and lessons"),
             t._("/progress: what you have completed and how your quizzes went"),
-            t._("/subscriptions: series that send you a lesson a day"),
+            t._(
+                "/subscriptions: series that send you their next lesson on your delivery days "
+                "(Monday to Friday unless you change them in /settings)"
+            ),
             t._("/review: go over answered questions just before you would forget them"),
             t._("/settings: delivery time, days, time zone and quiet hours"),
             t._("/assess: rate which obstacles hold your company back; get a plan"),
@@ -410,10 +610,43 @@ def help_screen(t: Translator) -> Screen:
 
 
 def unknown_screen(t: Translator) -> Screen:
+    """Free text the bot cannot answer: what it works with, and the menu."""
     return Screen(
-        t._("Sorry, I did not understand that. I work with commands and buttons: try the menu."),
+        t._(
+            "Sorry, I can't answer typed messages: I work with buttons and commands. "
+            "Choose from the menu below, or see /help."
+        ),
         _markup(menu_rows(t)),
     )
+
+
+def unknown_command_screen(t: Translator, word: str, suggestion: str | None) -> Screen:
+    """A command we do not have: the one probably meant, else a pointer to /help."""
+    if suggestion is not None:
+        text = t._(
+            "I don't know the command /{word}. Did you mean /{suggestion}?",
+            word=word,
+            suggestion=suggestion,
+        )
+    else:
+        text = t._("I don't know the command /{word}. /help lists all my commands.", word=word)
+    return Screen(text, _markup(menu_rows(t)))
+
+
+def quiz_waiting_screen(t: Translator, quiz: QuizInProgress) -> Screen:
+    """Text typed while a quiz question waits: answer with its buttons (shown again here)."""
+    letters = f"{option_letter(t, 0)}–{option_letter(t, len(quiz.order) - 1)}"
+    text = t._(
+        "📝 You are in the middle of the quiz on <b>{title}</b>. To answer, tap one of the "
+        "letter buttons ({letters}) under the question.",
+        title=quiz.lesson.title,
+        letters=letters,
+    )
+    rows = [
+        [_button(t._("🔁 Show the question again"), cb.ResumeQuiz(quiz.attempt.id))],
+        [_button(t._("🏠 Menu"), cb.Menu())],
+    ]
+    return Screen(text, _markup(rows))
 
 
 def unsupported_screen(t: Translator) -> Screen:
@@ -425,7 +658,7 @@ def unsupported_screen(t: Translator) -> Screen:
 
 def stale_button_screen(t: Translator) -> Screen:
     return Screen(
-        t._("That button is out of date: the lesson it pointed to has changed or is gone."),
+        t._("That button is out of date: what it pointed to has changed or is gone."),
         _markup(menu_rows(t)),
     )
 

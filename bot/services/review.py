@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
@@ -196,3 +196,10 @@ async def next_due_card(
         if found is not None:
             return card, *found
     return None
+
+
+async def next_due_at(storage: Storage, user_id: int, now: datetime) -> datetime | None:
+    """When the learner's next card falls due (None: no cards at all)."""
+    # due_cards lists by due time; "due by ten years from now" is every card there is.
+    cards = await storage.due_cards(user_id, now + timedelta(days=3650), 1)
+    return cards[0].due_at if cards else None

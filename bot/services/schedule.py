@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from datetime import time as dtime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.model import Catalog, SeriesContent
 
@@ -38,7 +38,8 @@ IDLE_AFTER = timedelta(days=3)  # silence before a reminder
 MAX_IGNORED_NUDGES = 3  # then the bot goes quiet until the learner returns
 NUDGE_GAP = timedelta(hours=20)  # "one nudge a day", whatever the slot times do
 
-# Quick picks for the likely audience; any IANA zone or UTC offset can also be typed.
+# Quick-pick zones. A button stores an index into this tuple, so it only ever grows (an old
+# button keeps its meaning); which of them a learner sees depends on the language.
 QUICK_ZONES: tuple[str, ...] = (
     "Europe/Kyiv",
     "Europe/Warsaw",
@@ -50,46 +51,78 @@ QUICK_ZONES: tuple[str, ...] = (
     "Europe/Chisinau",
     "Asia/Tashkent",
     "UTC",
+    "America/New_York",  # 10
+    "America/Los_Angeles",
+    "America/Chicago",
+    "Europe/Prague",
+    "Europe/Rome",
+    "Europe/Madrid",  # 15
+    "America/Toronto",
+    "Europe/Minsk",
+    "Asia/Jerusalem",
+    "Australia/Sydney",
+    "Asia/Kolkata",  # 20
+    "Europe/Paris",
 )
+# Where learners of each language most often live: Ukrainians at home and in the largest
+# diasporas (Poland, Germany, Czechia, the UK, Italy, Spain, North America) - never Moscow;
+# Russian speakers in Ukraine, Russia, Belarus, Kazakhstan, Georgia, Israel and Germany
+# (Moscow is one of their cities: the time zone names a clock, not an allegiance);
+# English speakers across the UK, North America, Europe, India and Australia.
+QUICK_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "uk": (
+        "Europe/Kyiv",
+        "Europe/Warsaw",
+        "Europe/Berlin",
+        "Europe/Prague",
+        "Europe/London",
+        "Europe/Rome",
+        "Europe/Madrid",
+        "America/Toronto",
+        "America/New_York",
+    ),
+    "ru": (
+        "Europe/Kyiv",
+        "Europe/Moscow",
+        "Europe/Minsk",
+        "Asia/Almaty",
+        "Asia/Tbilisi",
+        "Asia/Jerusalem",
+        "Europe/Berlin",
+        "Asia/Tashkent",
+        "Europe/Chisinau",
+    ),
+    "en": (
+        "Europe/London",
+        "America/New_York",
+        "America/Chicago",
+        "America/Los_Angeles",
+        "America/Toronto",
+        "Europe/Berlin",
+        "Europe/Kyiv",
+        "Asia/Kolkata",
+        "Australia/Sydney",
+    ),
+}
 DEFAULT_ZONE_BY_LANGUAGE = {"uk": "Europe/Kyiv", "ru": "Europe/Kyiv", "en": "Europe/London"}
 
 
+def quick_zones(language: str) -> tuple[tuple[int, str], ...]:
+    """The quick picks for a language, as (index into QUICK_ZONES, zone); UTC comes last."""
+    picks = (*QUICK_BY_LANGUAGE.get(language, QUICK_BY_LANGUAGE["en"]), "UTC")
+    return tuple((QUICK_ZONES.index(name), name) for name in picks)
+
+
 # Time zones -------------------------------------------------------------------------------
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-−])\s*(\d{1,2})(?:[:.]?(\d{2}))?$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    names = {name.casefold(): name for name in available_timezones()}
-    names["europe/kiev"] = "Europe/Kyiv"  # the old spelling people still type
-    return names
-
-
-@lru_cache(maxsize=1)
-def _cities() -> dict[str, str]:
-    cities = {name.rsplit("/", 1)[-1].casefold(): name for name in _zone_names().values()}
-    cities["kiev"] = "Europe/Kyiv"
-    return cities
-
-
 def parse_zone(text: str) -> str | None:
-    """A zone name we can store: an IANA name (any case) or a fixed offset 'UTC+05:30'."""
-    raw = text.strip()
-    if not raw or len(raw) > 64:
-        return None
-    if raw.casefold() in ("utc", "gmt", "z"):
-        return "UTC"
-    if match := _OFFSET.match(raw):
-        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
-        if hours > 14 or minutes >= 60 or (hours == 14 and minutes):
-            return None
-        if hours == 0 and minutes == 0:
-            return "UTC"
-        return f"UTC{'-' if sign in '-−' else '+'}{hours:02d}:{minutes:02d}"
-    key = raw.replace(" ", "_").casefold()
-    if key in _zone_names():
-        return _zone_names()[key]
-    return _cities().get(key)  # a bare city: "Kyiv", "berlin", "New York"
+    """A zone we can store without asking: an IANA region zone, a UTC offset, or the one zone
+    of a typed city or country (any of en/ru/uk). None if unknown, ambiguous (several zones
+    to choose from) or an abbreviation that hides summer time (EST, CET, MSK...): those
+    need :func:`bot.services.places.find` and the learner's choice."""
+    from bot.services import places
+
+    found = places.find(text).found
+    return found.zone if found is not None else None
 
 
 @lru_cache(maxsize=512)
@@ -103,6 +136,10 @@ def zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+def is_fixed_offset(name: str) -> bool:
+    return name.startswith("UTC") and len(name) == 9
 
 
 def default_zone(language: str) -> str:
@@ -129,10 +166,32 @@ def parse_time(text: str) -> int | None:
     return hours * 60 + minutes
 
 
+# Words that switch quiet hours off, in en/ru/uk (the prompt names the learner's own).
+QUIET_OFF_WORDS = frozenset(
+    {
+        "off",
+        "no",
+        "none",
+        "-",
+        "0",
+        "нет",
+        "не надо",
+        "выкл",
+        "выключить",
+        "отключить",
+        "ні",
+        "нi",
+        "вимк",
+        "вимкнути",
+        "немає",
+    }
+)
+
+
 def parse_quiet(text: str) -> tuple[int, int] | str | None:
-    """'22-8', '22:00 - 07:30' -> (start, end); 'off'/'-'/'0' -> 'off'; else None."""
-    raw = text.strip().casefold()
-    if raw in ("off", "no", "none", "-", "0", "нет", "ні", "выкл", "вимк"):
+    """'22-8', '22:00 - 07:30' -> (start, end); 'off'/'выкл'/'ні'... -> 'off'; else None."""
+    raw = text.strip().casefold().rstrip(".!")
+    if raw in QUIET_OFF_WORDS:
         return "off"
     parts = re.split(r"\s*(?:-|–|—|to|до)\s*", raw)
     if len(parts) != 2:
@@ -145,6 +204,27 @@ def parse_quiet(text: str) -> tuple[int, int] | str | None:
 
 def format_minutes(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def quiet_contains(start: int | None, end: int | None, minutes: int) -> bool:
+    """Whether a local time is within the quiet hours start-end (None: no quiet hours)."""
+    if start is None or end is None:
+        return False
+    if start < end:
+        return start <= minutes < end
+    return minutes >= start or minutes < end  # across midnight
+
+
+def nearest_allowed(prefs: Prefs, minutes: int) -> int:
+    """The delivery time outside quiet hours nearest to ``minutes`` (the end of the quiet
+    hours when the time is closer to it than to their start, else just before they begin)."""
+    if not prefs.in_quiet(minutes) or prefs.quiet_start is None or prefs.quiet_end is None:
+        return minutes
+    after = (prefs.quiet_end - minutes) % MINUTES_PER_DAY
+    before = (minutes - prefs.quiet_start) % MINUTES_PER_DAY + 1
+    if after <= before:
+        return prefs.quiet_end
+    return (prefs.quiet_start - 30) % MINUTES_PER_DAY  # half an hour before they begin
 
 
 # Preferences and slots --------------------------------------------------------------------
@@ -165,12 +245,7 @@ class Prefs:
 
     def in_quiet(self, minutes: int) -> bool:
         """Whether a local time (minutes after midnight) is within quiet hours."""
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        start, end = self.quiet_start, self.quiet_end
-        if start < end:
-            return start <= minutes < end
-        return minutes >= start or minutes < end  # across midnight
+        return quiet_contains(self.quiet_start, self.quiet_end, minutes)
 
     @property
     def time_is_quiet(self) -> bool:

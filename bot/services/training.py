@@ -146,16 +146,18 @@ async def change_subscription(
 
 async def subscriptions_overview(
     storage: Storage, catalog: Catalog, user: User, language: str, now: datetime
-) -> tuple[list[SubscriptionRow], dict[str, int]]:
-    """The user's subscriptions and, per series, how many of its lessons were delivered/read."""
+) -> tuple[list[SubscriptionRow], dict[str, journey.LessonCounts]]:
+    """The user's subscriptions and, per series, its lessons opened and completed."""
     subs = await storage.subscriptions(user.id)
     facts = await storage.training_facts(user.id, now)
-    done = {}
+    counts = {}
     for sub in subs:
         series = catalog.series(language, sub.series_id)
         if series is not None:
-            done[sub.series_id] = sum(1 for x in series.lessons if x.id in facts.opened)
-    return subs, done
+            counts[sub.series_id] = journey.lesson_counts(
+                series.lessons, facts.opened, facts.completed
+            )
+    return subs, counts
 
 
 def subscription_status(subs: list[SubscriptionRow], series_id: str) -> str | None:

@@ -169,6 +169,7 @@ class StoredMessage:
     reply_markup: dict | None = None
     file: StoredFile | None = None
     poll: PollState | None = None
+    location: dict | None = None  # a shared location: latitude, longitude (and accuracy)
     reply_to: StoredMessage | None = field(default=None, repr=False)
     forward_origin: dict | None = None
     date: int = field(default_factory=lambda: int(time.time()))
@@ -249,6 +250,8 @@ class StoredMessage:
                 out["entities"] = self.entities
         elif self.kind == "poll" and self.poll is not None:
             out["poll"] = self.poll.to_api()
+        elif self.kind == "location" and self.location is not None:
+            out["location"] = dict(self.location)
         elif self.file is not None:
             out[self.kind] = [self.file.to_api()] if self.kind == "photo" else self.file.to_api()
         if self.caption:
@@ -289,6 +292,7 @@ class ChatState:
     order: list[StoredMessage] = field(default_factory=list, repr=False)
     events: list[BotEvent] = field(default_factory=list, repr=False)
     last_update: UpdateRecord | None = field(default=None, repr=False)
+    reply_keyboard: dict | None = field(default=None, repr=False)  # shown under the input
     next_message_id: int = 1
     _signal: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 

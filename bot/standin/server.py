@@ -388,6 +388,7 @@ class BotAPIStandIn:
         file: StoredFile | None = None,
         reply_to: StoredMessage | None = None,
         update_type: str = "message",
+        location: dict | None = None,
     ) -> StoredMessage:
         """Store a message written by a user (or a channel admin) and queue its update."""
         message = StoredMessage(
@@ -402,6 +403,7 @@ class BotAPIStandIn:
             raw=text if text is not None else caption,
             file=file,
             reply_to=reply_to,
+            location=location,
         )
         chat.add_message(message)
         record = self.enqueue_update(update_type, message.to_api(), chat)
@@ -574,7 +576,7 @@ class BotAPIStandIn:
 
     def _send(self, chat: ChatState, kind: str, p: Params, **fields: Any) -> StoredMessage:
         """Store a new bot message in ``chat`` and record the event."""
-        reply_markup = validate_reply_markup(p.get_json("reply_markup"))
+        reply_markup = validate_reply_markup(p.get_json("reply_markup"), chat.type)
         reply_to = self._reply_to(p, chat)
         message = StoredMessage(
             message_id=chat.take_message_id(),
@@ -589,6 +591,10 @@ class BotAPIStandIn:
         if chat.last_update is not None:
             message.in_reply_to_update = chat.last_update.update_id
         chat.add_message(message)
+        if reply_markup is not None and "keyboard" in reply_markup:
+            chat.reply_keyboard = reply_markup  # what the user's client shows under the input
+        elif reply_markup is not None and reply_markup.get("remove_keyboard"):
+            chat.reply_keyboard = None
         self._push_event(chat, "message", message)
         return message
 
@@ -855,7 +861,7 @@ class BotAPIStandIn:
             raise bad_request("there is no text in the message to edit")
         raw = p.get_str("text")
         parsed = format_text(raw, p.get_str("parse_mode"), p.get_json("entities"))
-        markup = validate_reply_markup(p.get_json("reply_markup"))
+        markup = validate_reply_markup(p.get_json("reply_markup"), inline_only=True)
         if (parsed.text, parsed.entities, markup) == (
             message.text,
             message.entities,
@@ -872,7 +878,7 @@ class BotAPIStandIn:
         if message.file is None:
             raise bad_request("there is no caption in the message to edit")
         caption, entities, raw = self._caption(p)
-        markup = validate_reply_markup(p.get_json("reply_markup"))
+        markup = validate_reply_markup(p.get_json("reply_markup"), inline_only=True)
         if (caption, entities, markup) == (message.caption, message.entities, message.reply_markup):
             raise bad_request(_NOT_MODIFIED)
         return self._edit(message, caption=caption, entities=entities, raw=raw, reply_markup=markup)
@@ -880,7 +886,7 @@ class BotAPIStandIn:
     async def api_editMessageReplyMarkup(self, p: Params) -> dict[str, Any]:
         """editMessageReplyMarkup."""
         message = self._editable(p)
-        markup = validate_reply_markup(p.get_json("reply_markup"))
+        markup = validate_reply_markup(p.get_json("reply_markup"), inline_only=True)
         if markup == message.reply_markup:
             raise bad_request(_NOT_MODIFIED)
         return self._edit(message, reply_markup=markup)
@@ -1052,7 +1058,9 @@ class BotAPIStandIn:
             raise bad_request("poll has already been closed")
         poll.is_closed = True
         if "reply_markup" in p:
-            message.reply_markup = validate_reply_markup(p.get_json("reply_markup"))
+            message.reply_markup = validate_reply_markup(
+                p.get_json("reply_markup"), inline_only=True
+            )
         self.enqueue_update("poll", poll.to_api(), None)
         return poll.to_api()
 

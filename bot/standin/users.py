@@ -180,6 +180,48 @@ class SimUser(ChatView):
         stored = self.standin.new_file("document", data, file_name=file_name, mime_type=mime_type)
         return self._inject(self.chat, "document", file=stored, caption=caption)
 
+    async def send_location(
+        self, latitude: float, longitude: float, horizontal_accuracy: float | None = None
+    ) -> StoredMessage:
+        """Send a location from the attachment menu (possible at any time, as in Telegram)."""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise AssertionError(f"no such place: {latitude}, {longitude}")
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if horizontal_accuracy is not None:
+            location["horizontal_accuracy"] = horizontal_accuracy
+        return self._inject(self.chat, "location", location=location)
+
+    @property
+    def reply_keyboard(self) -> list[list[dict]]:
+        """The reply keyboard the client shows under the input field (rows of buttons)."""
+        rows = (self.chat.reply_keyboard or {}).get("keyboard") or []
+        return [[b if isinstance(b, dict) else {"text": b} for b in row] for row in rows]
+
+    async def tap_keyboard(
+        self, button_text: str, *, latitude: float | None = None, longitude: float | None = None
+    ) -> StoredMessage:
+        """Tap a reply-keyboard button: a text button sends its text; a request_location
+        button sends the location given (the user agrees to share it). A one-time keyboard
+        hides after the tap, as Telegram clients do."""
+        markup = self.chat.reply_keyboard or {}
+        found = [b for row in self.reply_keyboard for b in row if b.get("text") == button_text]
+        if len(found) != 1:
+            raise AssertionError(
+                f"no reply-keyboard button {button_text!r}; shown: {self.reply_keyboard}"
+            )
+        button = found[0]
+        if button.get("request_location"):
+            if latitude is None or longitude is None:
+                raise AssertionError("a request_location button needs the location to share")
+            message = await self.send_location(latitude, longitude)
+        elif any(button.get(k) for k in ("request_contact", "request_poll", "web_app")):
+            raise AssertionError(f"the stand-in does not simulate {button}")
+        else:
+            message = await self.send(button_text)
+        if markup.get("one_time_keyboard"):
+            self.chat.reply_keyboard = None
+        return message
+
     async def send_in_group(self, group: SimGroup, text: str) -> StoredMessage:
         """Write ``text`` in a group chat."""
         if self.user_id not in group.chat.members:

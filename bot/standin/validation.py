@@ -87,26 +87,66 @@ def _check_entities(entities: Any, text: str) -> list[dict]:
     return result
 
 
-def validate_reply_markup(markup: Any) -> dict | None:
-    """Check a reply_markup object like Telegram; return it (or None)."""
+_REQUESTS = (
+    "request_contact",
+    "request_location",
+    "request_poll",
+    "request_users",
+    "request_chat",
+    "web_app",
+)
+
+
+def validate_reply_markup(
+    markup: Any, chat_type: str = "private", *, inline_only: bool = False
+) -> dict | None:
+    """Check a reply_markup object like Telegram; return it (or None).
+
+    ``chat_type``: where it is sent (request_location/request_contact: private chats only);
+    ``inline_only``: edit methods, which take an inline keyboard and nothing else.
+    """
     if markup is None:
         return None
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
+    if inline_only and "inline_keyboard" not in markup:
+        raise bad_request("inline keyboard expected")
     if "inline_keyboard" in markup:
         _validate_inline_keyboard(markup["inline_keyboard"])
     elif "keyboard" in markup:
-        rows = markup["keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
-        for row in rows:
-            for button in row:
-                text = button if isinstance(button, str) else (button or {}).get("text")
-                if not text:
-                    raise bad_request("can't parse keyboard button: Text must be non-empty")
+        _validate_reply_keyboard(markup, chat_type)
     elif not ({"remove_keyboard", "force_reply"} & markup.keys()):
         raise bad_request("can't parse reply keyboard markup JSON object")
     return markup
+
+
+def _validate_reply_keyboard(markup: dict, chat_type: str) -> None:
+    """A ReplyKeyboardMarkup: rows of buttons with text, at most one request each."""
+    rows = markup["keyboard"]
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
+    for name in ("resize_keyboard", "one_time_keyboard", "is_persistent", "selective"):
+        if name in markup and not isinstance(markup[name], bool):
+            raise bad_request(f'field "{name}" must be of type Boolean')
+    for row in rows:
+        for button in row:
+            if not isinstance(button, str | dict):
+                raise bad_request("can't parse keyboard button: KeyboardButton must be an Object")
+            text = button if isinstance(button, str) else button.get("text")
+            if not isinstance(text, str) or not text:
+                raise bad_request("can't parse keyboard button: Text must be non-empty")
+            if isinstance(button, str):
+                continue
+            requests = [name for name in _REQUESTS if button.get(name)]
+            if len(requests) > 1:
+                raise bad_request("can't parse keyboard button: only one request field allowed")
+            for name in ("request_location", "request_contact"):
+                if name in button and not isinstance(button[name], bool):
+                    raise bad_request(f'field "{name}" must be of type Boolean')
+            if button.get("request_location") and chat_type != "private":
+                raise bad_request("location can be requested in a private chats only")
+            if button.get("request_contact") and chat_type != "private":
+                raise bad_request("phone number can be requested in a private chats only")
 
 
 def _validate_inline_keyboard(rows: Any) -> None:

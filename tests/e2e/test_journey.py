@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from bot.i18n import LANGUAGE_NAMES, translator
-from bot.services.journey import LESSONS_PER_PAGE
+from bot.render.screens import lesson_counts_text
+from bot.services.journey import LESSONS_PER_PAGE, LessonCounts
 from storage.sqlite import SQLiteStorage
 from tests.e2e.reading import button_for, letter_of, shown_options
 
@@ -33,10 +34,15 @@ async def test_new_user_is_greeted_in_their_telegram_language(harness, tg_langua
     await user.send("/start")
     greeting = await user.next_message()
     t = translator(lang)
-    assert plain(t._("Hi, {name}! I am CX Coach.", name="Taras")) in greeting.text
+    greets = (
+        t._("Hi, {name}! I'm CX Coach.", name="Taras") if lang != "uk" else t._("Hi! I'm CX Coach.")
+    )
+    assert plain(greets) in greeting.text  # Ukrainian: no name (it would need the vocative)
     assert plain(t._("Choose your language, or start with the lessons:")) in greeting.text
     labels = [text for text, _ in greeting.buttons]
-    assert labels[:3] == [LANGUAGE_NAMES[c] for c in ("en", "ru", "uk")]
+    assert labels[:3] == [
+        (f"✅ {LANGUAGE_NAMES[c]}" if c == lang else LANGUAGE_NAMES[c]) for c in ("en", "ru", "uk")
+    ]
     assert t._("📚 Lessons") in labels and t._("📈 Progress") in labels
     stored = await harness.storage.get_user(2000)
     assert stored is not None and stored.tg_language == tg_language
@@ -46,7 +52,7 @@ async def test_names_with_markup_cannot_break_a_reply(harness):
     user = harness.user(2001, "<b>Bob & </i>", "en")
     await user.send("/start")
     greeting = await user.next_message()
-    assert "Hi, <b>Bob & </i>! I am CX Coach." in greeting.text
+    assert "Hi, <b>Bob & </i>! I'm CX Coach." in greeting.text
 
 
 async def test_language_switch_changes_every_reply_and_the_chat_menu(harness):
@@ -55,7 +61,7 @@ async def test_language_switch_changes_every_reply_and_the_chat_menu(harness):
     picker = await user.next_message()
     await user.press(picker, button_text="Українська")
     done = await user.next_edit()
-    assert done.text == translator("uk")._("Done: I will speak English with you now.")
+    assert done.text == translator("uk")._("Done! From now on I'll speak English with you.")
     await user.send("/lessons")
     series_list = await user.next_message()
     assert series_list.text.startswith("Серії уроків")
@@ -79,21 +85,19 @@ async def test_walk_a_whole_series_with_quizzes_right_and_wrong(harness):
     user = harness.user(2003, "Ivan", lang)
     t = translator(lang)
     series = max(harness.catalog.series_list(lang), key=lambda s: len(s.lessons))
-    assert len(series.lessons) > LESSONS_PER_PAGE, "need a series long enough to paginate"
+    assert len(series.lessons) <= LESSONS_PER_PAGE, "every shipped series fits one page"
 
     await user.send("/lessons")
     listing = await user.next_message()
     await user.press(listing, data=f"s:{series.id}:0")
     page = await user.next_edit()
     lesson_buttons = [d for _, d in page.buttons if d and d.startswith("l:")]
-    assert lesson_buttons == [f"l:{x.id}" for x in series.lessons[:LESSONS_PER_PAGE]]
-    await user.press(page, button_text=t._("More ▶️"))
-    page2 = await user.next_edit()
-    assert [d for _, d in page2.buttons if d and d.startswith("l:")] == [
-        f"l:{x.id}" for x in series.lessons[LESSONS_PER_PAGE:]
-    ]
-    await user.press(page2, button_text=t._("◀️ Back"))
-    await user.next_edit()
+    assert lesson_buttons == [f"l:{x.id}" for x in series.lessons]  # all of them, one page
+    labels = [label for label, _ in page.buttons]
+    assert t._("Page {n} ➡️", n=2) not in labels and "Дальше ▶️" not in labels
+    # one kind of back arrow on the screen: ⬅️ (no ◀️ next to it)
+    assert not any("◀️" in label for label in labels)
+    assert t._("⬅️ All series") in labels
 
     await user.press(page, data=f"l:{series.lessons[0].id}")
     expected_right = expected_total = 0
@@ -154,8 +158,8 @@ async def test_walk_a_whole_series_with_quizzes_right_and_wrong(harness):
     await user.send("/progress")
     progress = await user.next_message()
     done_line = t.n_(
-        "{done} of {n} lesson",
-        "{done} of {n} lessons",
+        "{done} of {n} lesson completed",
+        "{done} of {n} lessons completed",
         len(series.lessons),
         done=len(series.lessons),
     )
@@ -171,7 +175,7 @@ async def test_deep_links_open_a_lesson_or_a_series(harness):
     newcomer = harness.user(2004, "Nadia", "en")
     await newcomer.send(f"/start l_{lesson.id}")
     greeting = await newcomer.next_message()
-    assert "I am CX Coach" in greeting.text
+    assert "I'm CX Coach" in greeting.text
     opened = await newcomer.next_message()
     assert opened.text.startswith(lesson.title)
 
@@ -180,8 +184,9 @@ async def test_deep_links_open_a_lesson_or_a_series(harness):
     assert series_screen.text.startswith(series.series.title)
 
     await newcomer.send("/start l_no-such-lesson")
-    fallback = await newcomer.next_message()
-    assert "I am CX Coach" in fallback.text
+    fallback = await newcomer.next_message()  # said so, with the lessons offered
+    assert fallback.text.startswith("I could not find that lesson")
+    assert "📚 Lessons" in [text for text, _ in fallback.buttons]
 
 
 async def test_progress_and_old_buttons_survive_a_restart(harness):
@@ -213,11 +218,9 @@ async def test_progress_and_old_buttons_survive_a_restart(harness):
     total = sum(len(s.lessons) for s in harness.catalog.series_list("uk"))
     assert (
         plain(
-            t.n_(
-                "In all: {done} of {n} lesson completed.",
-                "In all: {done} of {n} lessons completed.",
-                total,
-                done=1,
+            t._(
+                "In all: {counts}.",
+                counts=lesson_counts_text(t, LessonCounts(opened=1, completed=1, total=total)),
             )
         )
         in report.text
@@ -238,7 +241,7 @@ async def test_stale_forged_and_double_pressed_buttons(harness):
     assert await next_toast(user) == t._("This lesson is no longer available.")
     stale = await user.next_message()
     assert stale.text == t._(
-        "That button is out of date: the lesson it pointed to has changed or is gone."
+        "That button is out of date: what it pointed to has changed or is gone."
     )
 
     # Forged or malformed data: a toast, nothing else, nothing stored.
@@ -274,7 +277,11 @@ async def test_unknown_input_gets_a_hint_or_silence(harness, standin):
         reply = await user.next_message()
         if text.startswith("/start@"):
             continue  # commands addressed to another bot are not ours to answer... nor harmful
-        assert reply.text.startswith(t._("Sorry, I did not understand that.")), text
+        if text.startswith("/"):
+            assert reply.text.startswith(f"I don't know the command {text}.")
+            assert "/help" in reply.text
+        else:
+            assert reply.text.startswith(t._("Sorry, I can't answer typed messages")), text
     await user.send_sticker()
     assert (await user.next_message()).text.startswith(t._("I can only read text messages"))
     await user.send_photo()
@@ -320,7 +327,7 @@ async def test_blocked_user_is_marked_and_welcomed_back_with_their_data(harness)
     await user.unblock()
     await user.send("/start")
     welcome = await user.next_message()
-    assert plain(translator("uk")._("Hi, {name}! I am CX Coach.", name="Iryna")) in welcome.text
+    assert welcome.text.startswith(translator("uk")._("Welcome back!"))  # in their language
     assert not await blocked()
 
 

@@ -63,6 +63,6 @@ async def test_journey_quiz_and_progress_on_postgres_survive_a_restart(pg):
     await user.send("/progress")
     report = await user.next_message()
     assert "Тест завершено" in question.text
-    assert "Усього 27 уроків, пройдено 1." in report.text
+    assert "Усього: пройдено 1 з 27 уроків." in report.text
     assert "2 відповіді в тестах" in report.text and "Без пропусків: 1 день" in report.text
     assert (await pg.storage.get_user(1001)).tg_language == "uk"

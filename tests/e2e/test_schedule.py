@@ -7,19 +7,22 @@ and a fast tick, so "tomorrow at 09:00" takes milliseconds. Kyiv is UTC+2 in Nov
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest_asyncio
 
+from bot.i18n import translator
 from bot.standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
 from tests.e2e.conftest import FakeClock, Harness
 from tests.e2e.reading import button_for, letter_of, shown_options
+from tests.e2e.test_journey import next_toast, plain
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 12:00 in Kyiv
-SUBSCRIBE = "🔔 Subscribe: a lesson a day"
+SUBSCRIBE = "🔔 Subscribe to the series"
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -50,11 +53,11 @@ async def set_kyiv(user) -> None:
     await user.send("/settings")
     overview = await user.next_message()
     assert "Delivery settings" in overview.text
-    await user.press(overview, "🌍 Time zone")
+    await user.press(overview, data="set:z")  # the zone's page, whatever its label says
     picker = await user.next_edit()
-    await user.press(picker, "Kyiv")
+    await user.press(picker, data="sz:0")  # Europe/Kyiv
     saved = await user.next_edit()
-    assert "Time zone: Europe/Kyiv" in saved.text
+    assert "Kyiv" in saved.text
 
 
 async def subscribe(user, series_id: str) -> str:
@@ -79,7 +82,7 @@ async def newcomer(h: Harness, user_id: int = 1001, language: str = "en"):
 async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clock):
     user = await newcomer(h)
     confirmation = await subscribe(user, "prejudices")
-    assert "09:00, Monday to Friday (time zone: Europe/Kyiv)" in confirmation
+    assert "09:00, Monday to Friday. Time zone: Kyiv, now " in confirmation
     assert "Next delivery: Tue 24 Nov, 09:00" in confirmation
     await user.expect_no_event(0.3)  # nothing before the slot
 
@@ -88,6 +91,9 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     assert drip.text.startswith("📬 Your lesson for today")
     assert "Too big for personal service?" in drip.text
     assert any(text == "📝 Take the quiz" for text, _ in labels(drip))
+    # the drip says how to stop it: pause this series, or manage every subscription
+    assert ("⏸ Pause this series", "spd:prejudices") in labels(drip)
+    assert ("🔔 Subscriptions", "subs:n") in labels(drip)
 
     clock.set(at(24, 15))  # later the same day: nothing more
     await user.expect_no_event(0.4)
@@ -99,8 +105,10 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     overview = await user.next_message()
     assert (
         "Prejudices about customer processes" in overview.text
-        and "2 of 3 lessons read" in overview.text
+        and "0 of 3 lessons completed · opened: 2" in overview.text
     )
+    # titles, never ids, on the buttons
+    assert ("✖️ Prejudices about…", "su:prejudices") in labels(overview)
     await user.press(overview, "⏸ Pause")
     assert "paused" in (await user.next_edit()).text
     clock.set(at(26, 7, 1))
@@ -113,11 +121,14 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
 
     clock.set(at(30, 7, 1))  # Saturday and Sunday are off; Monday: the series is over
     recap = await user.next_message()
-    assert "Series complete: Prejudices about customer processes" in recap.text
+    # every lesson delivered, no quiz taken: not "complete", and it says what is left
+    assert "Series complete" not in recap.text
+    assert "You have received every lesson of Prejudices about customer processes" in recap.text
+    assert "0 of 3 lessons completed · opened: 3. Finish the remaining quizzes" in recap.text
     assert "What to take next:" in recap.text
     assert any(text.startswith("🔔 ") for text, _ in labels(recap))
     await user.send("/subscriptions")
-    assert "finished" in (await user.next_message()).text
+    assert "all lessons sent, 0 of 3 lessons completed" in (await user.next_message()).text
 
 
 async def test_several_series_come_as_one_message(h, clock):
@@ -221,7 +232,7 @@ async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock,
     await user.send("/start")  # back again
     await user.next_message()
     await user.send("/subscriptions")
-    assert "1 of 7 lessons read" in (await user.next_message()).text
+    assert "0 of 7 lessons completed · opened: 1" in (await user.next_message()).text
     clock.set(at(27, 7, 1))
     assert "A leader in name only" in (await user.next_message()).text
 
@@ -266,7 +277,10 @@ async def test_review_cards_come_back_and_are_answered(h, clock):
     user = await newcomer(h)
     cards = await take_quiz(h, user, "all-is-fine")
     await user.send("/review")  # the cards exist but none is due yet
-    assert "All caught up" in (await user.next_message()).text
+    # every answer was wrong: each card comes back the next day, said as a day, not an hour
+    assert (
+        await user.next_message()
+    ).text == "✅ Nothing to review right now. Next card: tomorrow."
 
     # a week later, every card is due; late in the evening (quiet hours), so that the daily
     # slot's review nudge waits for the morning instead of landing among the cards
@@ -283,7 +297,10 @@ async def test_review_cards_come_back_and_are_answered(h, clock):
     await user.press(card, data=button_for(card, key))
     judged = await user.next_edit()
     assert f"Your answer: {letter}. {key}" in judged.text and "✅ Right!" in judged.text
-    assert "Next review of this card" in judged.text
+    next_line = next(x for x in judged.text.splitlines() if x.startswith("Next review"))
+    assert re.fullmatch(
+        r"Next review of this card: [A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+\.", next_line
+    )
     for left in range(cards - 1, 0, -1):
         card = await user.next_message()
         assert card.text.startswith("🔁 Review") and f"{left} card" in card.text
@@ -293,7 +310,9 @@ async def test_review_cards_come_back_and_are_answered(h, clock):
         judged_wrong = await user.next_edit()
         key = question.options[question.correct]
         assert "❌ Not quite." in judged_wrong.text and key in judged_wrong.text
-    assert "All caught up" in (await user.next_message()).text
+        assert "Next review of this card: tomorrow." in judged_wrong.text
+    done = (await user.next_message()).text
+    assert done == "🎉 Done for now: no more cards are due. Next card: tomorrow."
     await user.press_raw(judged, first_buttons[1][1])  # the first card again (a double press)
     answer = await user.next_event(kinds=("callback_answer",))
     assert "already answered" in answer.callback.answer.get("text", "")
@@ -333,17 +352,19 @@ async def test_settings_by_buttons_and_by_typing(h, clock):
     overview = await user.next_message()
     await user.press(overview, "🕘 Time")
     picker = await user.next_edit()
-    await user.press(picker, "07:00")
-    assert "Time: 07:00" in (await user.next_edit()).text
+    await user.press(picker, "08:00")  # 07:00 is within the default quiet hours
+    assert "Time: 08:00" in (await user.next_edit()).text
     await user.press(overview, "🌍 Time zone")
     zones = await user.next_edit()
-    await user.press(zones, "⌨️ Type a zone or UTC offset")
+    await user.press(zones, "⌨️ Type a city or 📍 send location")
     await user.next_edit()
-    await user.send("Atlantis")
-    assert "could not read that" in (await user.next_message()).text
+    await user.next_message()  # the offer to share a location
+    await user.send("Qwertyland")  # (Atlantis is a town in South Africa)
+    assert "do not know that place" in (await user.next_message()).text
     await user.send("berlin")
+    assert "Berlin, now 11:00. Saved." in (await user.next_message()).text
     overview = await user.next_message()
-    assert "Time zone: Europe/Berlin" in overview.text
+    assert "Time zone: Berlin, now 11:00" in overview.text
     await user.send("hello")  # no longer awaited: the usual hint
     assert "Delivery settings" not in (await user.next_message()).text
     await user.press(overview, "🌙 Quiet hours")
@@ -367,3 +388,77 @@ async def _until(check, within: float = 3.0) -> None:
     while not await check():
         assert loop.time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.02)
+
+
+async def test_review_for_a_newcomer_says_what_it_is_and_when_cards_come(h):
+    for lang, user_id in (("en", 1101), ("ru", 1102), ("uk", 1103)):
+        t = translator(lang)
+        user = h.user(user_id, language=lang)
+        await user.send("/start")
+        await user.next_message()
+        await user.send("/review")
+        shown = await user.next_message()
+        assert "🎉" not in shown.text  # nothing was reviewed: nothing to celebrate
+        assert (
+            plain(
+                t._(
+                    "You have no cards yet. Take a lesson's quiz: your first cards come a day "
+                    "or two after it."
+                )
+            )
+            in shown.text
+        )
+        assert (
+            plain(
+                t._(
+                    "🔁 <b>Review</b> brings back the quiz questions you have answered, "
+                    "each just before you would forget it."
+                )
+            )
+            in shown.text
+        )
+
+
+async def test_review_day_is_in_the_learners_language(h, clock):
+    user = await newcomer(h, 1104)
+    await take_quiz(h, user, "all-is-fine", right=True)  # quick right answers: days away
+    await user.send("/language")
+    await user.press(await user.next_message(), "Русский")
+    await user.next_edit()
+    await user.send("/review")
+    text = (await user.next_message()).text
+    assert text.startswith("✅ Сейчас повторять нечего. Следующая карточка: ")
+    assert not re.search(r"\d{1,2}:\d{2}", text)  # a day, never an hour
+    assert re.search(
+        r"(понедельник|вторник|среда|четверг|пятница|суббота|воскресенье), \d{1,2} "
+        r"(ноября|декабря)",
+        text,
+    ), text
+
+
+async def test_unsubscribe_can_be_undone_and_pause_from_a_drip_keeps_the_lesson(h, clock):
+    user = await newcomer(h, 1105)
+    await subscribe(user, "outside-in")
+    await user.send("/subscriptions")
+    overview = await user.next_message()
+    await user.press(overview, data="su:outside-in")
+    assert await next_toast(user) == "Unsubscribed. Your progress stays."
+    after = await user.next_edit()
+    assert "You have unsubscribed from Outside-in, not inside-out." in after.text
+    undo = next(label for label, data in labels(after) if data == "sub:outside-in")
+    assert undo.startswith("↩️ Subscribe again: ")
+    await user.press(after, data="sub:outside-in")
+    assert "You are subscribed to" in (await user.next_message()).text
+    assert (await h.storage.subscriptions(1105))[0].status == "active"
+
+    clock.set(at(24, 7, 1))  # Tuesday 09:01 Kyiv: the drip
+    drip = await user.next_message()
+    await user.press(drip, "⏸ Pause this series")
+    assert await next_toast(user) == "Paused. Resume whenever you like."
+    notice = await user.next_message()
+    assert "is paused" in notice.text and ("▶️ Resume", "sr:outside-in") in labels(notice)
+    assert user.transcript()[-2].text == drip.text  # the lesson is still there to read
+    assert (await h.storage.subscriptions(1105))[0].status == "paused"
+    await user.press(drip, data="subs:n")
+    listing = await user.next_message()  # a new message: the lesson is not replaced
+    assert "paused" in listing.text

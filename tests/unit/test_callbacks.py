@@ -9,6 +9,11 @@ from bot import callbacks as cb
 
 ALL = [
     cb.Menu(),
+    cb.Menu(new=True),
+    cb.More(),
+    cb.Help(),
+    cb.Languages(),
+    cb.ResumeQuiz(123456789),
     cb.Progress(),
     cb.Language("uk"),
     cb.SeriesList(3),
@@ -42,7 +47,13 @@ ALL = [
     cb.AssessLater(12),
     cb.AssessStart(True),
     cb.AssessStart(False),
+    cb.AssessIntro(),
+    cb.AssessRestart(12),
+    cb.AssessRestart(12, confirmed=True),
+    cb.Teams(),
     cb.TeamAction("dd", 4),
+    cb.TeamAction("l", 4),
+    cb.TeamAction("ll", 4),
     cb.MyData(False),
     cb.MyData(True),
 ]
@@ -102,6 +113,12 @@ def test_forged_and_malformed_data_is_rejected():
         "as:1:2:6",
         "as:1:2:0",
         "tm:x:1",
+        "tm:ll",
+        "aso",
+        "asx:",
+        "asx:-1",
+        "asi:1",
+        "tms:1",
         "md:maybe",
     ]:
         assert cb.parse(data) is None, data

@@ -52,29 +52,31 @@ def _placeholders(text: str) -> list[str]:
 
 
 def test_plural_forms_follow_each_language():
+    # a string in use with three distinct forms (the review's "cards due"; the old
+    # "{done} of {n} lesson" is gone: lesson counts now say "completed" everywhere)
     forms = {
         lang: [
-            translator(lang).n_("{done} of {n} lesson", "{done} of {n} lessons", n, done=0)
+            translator(lang).n_("{n} card due", "{n} cards due", n).split(": ")[-1]
             for n in (1, 2, 5, 11, 21, 22)
         ]
         for lang in LANGUAGES
     }
-    assert forms["en"][:3] == ["0 of 1 lesson", "0 of 2 lessons", "0 of 5 lessons"]
-    assert [f.split(",")[0] for f in forms["ru"]] == [
-        "1 урок",
-        "2 урока",
-        "5 уроков",
-        "11 уроков",
-        "21 урок",
-        "22 урока",
+    assert forms["en"][:3] == ["1 card due", "2 cards due", "5 cards due"]
+    assert forms["ru"] == [
+        "1 карточку",
+        "2 карточки",
+        "5 карточек",
+        "11 карточек",
+        "21 карточку",
+        "22 карточки",
     ]
-    assert [f.split(",")[0] for f in forms["uk"]] == [
-        "1 урок",
-        "2 уроки",
-        "5 уроків",
-        "11 уроків",
-        "21 урок",
-        "22 уроки",
+    assert forms["uk"] == [
+        "1 картку",
+        "2 картки",
+        "5 карток",
+        "11 карток",
+        "21 картку",
+        "22 картки",
     ]
 
 

@@ -18,12 +18,15 @@ from bot.services.schedule import (
     Prefs,
     Subscription,
     best_streak,
+    nearest_allowed,
     next_slot,
     out_of_quiet,
     parse_quiet,
     parse_time,
     parse_zone,
     plan_slot,
+    quick_zones,
+    quiet_contains,
     streak,
     zone,
 )
@@ -136,8 +139,13 @@ def test_parse_time(text, expected):
         ("utc", "UTC"),
         ("UTC+0", "UTC"),
         ("UTC+15", None),
-        ("Atlantis", None),
+        ("Qwertyland", None),
         ("x" * 100, None),
+        ("Київ", "Europe/Kyiv"),
+        ("Нью-Йорк", "America/New_York"),
+        ("EST", None),  # hides summer time: a choice of region zones, never stored as is
+        ("CET", None),
+        ("Portland", None),  # several zones: the learner chooses
     ],
 )
 def test_parse_zone(text, expected):
@@ -148,11 +156,39 @@ def test_every_quick_zone_is_known():
     assert all(parse_zone(name) == name for name in QUICK_ZONES)
 
 
+def test_quick_picks_per_language_keep_their_button_indexes():
+    for language in ("en", "ru", "uk"):
+        picks = quick_zones(language)
+        assert picks[-1] == (QUICK_ZONES.index("UTC"), "UTC")
+        assert all(QUICK_ZONES[i] == name for i, name in picks)
+        assert len({name for _, name in picks}) == len(picks)
+    assert "Europe/Moscow" not in {name for _, name in quick_zones("uk")}
+    assert quick_zones("uk")[0][1] == "Europe/Kyiv" and quick_zones("en")[0][1] == "Europe/London"
+    assert QUICK_ZONES[:10] == (  # indexes on buttons already sent never change meaning
+        "Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "Europe/Moscow",
+        "Asia/Almaty", "Asia/Tbilisi", "Europe/Chisinau", "Asia/Tashkent", "UTC",
+    )  # fmt: skip
+
+
 def test_parse_quiet():
     assert parse_quiet("22-8") == (1320, 480)
     assert parse_quiet("22:00 – 07:30") == (1320, 450)
     assert parse_quiet("off") == "off" and parse_quiet("ні") == "off"
+    for word in ("выкл", "Выкл.", "нет", "вимк", "вимкнути", "ні", "no"):
+        assert parse_quiet(word) == "off", word
     assert parse_quiet("22-22") is None and parse_quiet("late") is None
+
+
+def test_nearest_allowed_time_is_outside_the_quiet_hours():
+    prefs = kyiv(quiet_start=22 * 60, quiet_end=8 * 60)
+    assert nearest_allowed(prefs, 7 * 60 + 30) == 8 * 60  # closer to the end
+    assert nearest_allowed(prefs, 22 * 60 + 30) == 21 * 60 + 30  # just before they begin
+    assert nearest_allowed(prefs, 12 * 60) == 12 * 60  # not quiet: unchanged
+    for minutes in range(0, 24 * 60, 15):
+        assert not prefs.in_quiet(nearest_allowed(prefs, minutes))
+    day = kyiv(quiet_start=13 * 60, quiet_end=14 * 60)  # not across midnight
+    assert nearest_allowed(day, 13 * 60 + 45) == 14 * 60
+    assert quiet_contains(22 * 60, 8 * 60, 7 * 60) and not quiet_contains(None, None, 7 * 60)
 
 
 # what a slot sends ------------------------------------------------------------------------

@@ -15,9 +15,12 @@ from telegram import (
     ChatMemberBanned,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     MenuButtonCommands,
     MessageId,
     Poll,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -26,6 +29,7 @@ from bot.standin import BotAPIStandIn, NoBotResponse, SimUser
 
 TOKEN = "123456:TEST-TOKEN"
 USER_ID = 1001
+GROUP_ID = -1001234
 
 
 @pytest_asyncio.fixture
@@ -530,3 +534,96 @@ async def test_probabilistic_faults_are_deterministic_given_a_seed(standin: BotA
     assert 0 < sum(first) < 50
     with pytest.raises(ValueError, match="unknown fault kind"):
         standin.faults.add(kind="explode")
+
+
+# Reply keyboards and shared locations ------------------------------------------------
+def location_keyboard(one_time: bool = True) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Send my location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=one_time,
+    )
+
+
+async def test_a_location_button_shows_and_a_shared_location_reaches_the_bot(
+    bot: PTBBot, user: SimUser
+) -> None:
+    await bot.send_message(USER_ID, "Where are you?", reply_markup=location_keyboard())
+    assert user.reply_keyboard == [[{"text": "📍 Send my location", "request_location": True}]]
+    await bot.get_updates()  # nothing pending yet
+    sent = await user.tap_keyboard("📍 Send my location", latitude=49.84, longitude=24.03)
+    assert sent.kind == "location" and sent.location == {"latitude": 49.84, "longitude": 24.03}
+    assert user.reply_keyboard == []  # one_time_keyboard: hidden after the tap
+    updates = await bot.get_updates()
+    message = updates[-1].message
+    assert message.location.latitude == pytest.approx(49.84)
+    assert message.location.longitude == pytest.approx(24.03)
+    assert message.text is None and message.chat.id == USER_ID
+    assert sent in user.transcript()  # recorded in the chat like any message
+
+
+async def test_a_kept_keyboard_stays_until_removed(bot: PTBBot, user: SimUser) -> None:
+    await bot.send_message(USER_ID, "Where?", reply_markup=location_keyboard(one_time=False))
+    await user.tap_keyboard("📍 Send my location", latitude=1.0, longitude=2.0)
+    assert user.reply_keyboard != []
+    await bot.send_message(USER_ID, "Thanks", reply_markup=ReplyKeyboardRemove())
+    assert user.reply_keyboard == []
+
+
+async def test_a_location_can_be_sent_at_any_time_but_not_from_nowhere(user: SimUser) -> None:
+    sent = await user.send_location(50.45, 30.52, horizontal_accuracy=20.0)
+    assert sent.location["horizontal_accuracy"] == 20.0
+    with pytest.raises(AssertionError, match="no such place"):
+        await user.send_location(91.0, 0.0)
+    with pytest.raises(AssertionError, match="no reply-keyboard button"):
+        await user.tap_keyboard("📍 Send my location", latitude=1.0, longitude=2.0)
+
+
+async def test_request_location_is_for_private_chats_only(
+    bot: PTBBot, standin: BotAPIStandIn
+) -> None:
+    standin.group(GROUP_ID, "Team", members=[USER_ID])
+    with pytest.raises(BadRequest, match=r"(?i)location can be requested in a private chats only"):
+        await bot.send_message(GROUP_ID, "Where?", reply_markup=location_keyboard())
+    await bot.send_message(GROUP_ID, "Pick", reply_markup=ReplyKeyboardMarkup([["A", "B"]]))
+
+
+@pytest.mark.parametrize(
+    ("markup", "error"),
+    [
+        ({"keyboard": [[{"text": ""}]]}, "Text must be non-empty"),
+        ({"keyboard": [[{"request_location": True}]]}, "Text must be non-empty"),
+        ({"keyboard": [[42]]}, "KeyboardButton must be an Object"),
+        (
+            {"keyboard": [[{"text": "x", "request_location": True, "request_contact": True}]]},
+            "only one request field",
+        ),
+        ({"keyboard": [[{"text": "x", "request_location": "yes"}]]}, "must be of type Boolean"),
+        ({"keyboard": [["x"]], "one_time_keyboard": "true"}, "must be of type Boolean"),
+        ({"keyboard": "x"}, "must be an Array"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBUserWarning")
+async def test_reply_keyboards_are_validated_like_telegram(
+    standin: BotAPIStandIn, bot: PTBBot, markup: dict, error: str
+) -> None:
+    with pytest.raises(BadRequest, match="(?i)" + error):
+        await bot.do_api_request(
+            "sendMessage", api_kwargs={"chat_id": USER_ID, "text": "x", "reply_markup": markup}
+        )
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBUserWarning")
+async def test_an_edit_takes_an_inline_keyboard_only(bot: PTBBot) -> None:
+    inline = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    sent = await bot.send_message(USER_ID, "v1", reply_markup=inline)
+    with pytest.raises(BadRequest, match=r"(?i)inline keyboard expected"):
+        await bot.do_api_request(
+            "editMessageText",
+            api_kwargs={
+                "chat_id": USER_ID,
+                "message_id": sent.message_id,
+                "text": "v2",
+                "reply_markup": {"keyboard": [["A"]]},
+            },
+        )

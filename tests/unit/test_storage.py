@@ -212,3 +212,93 @@ async def test_two_connections_on_one_file_never_report_locked(tmp_path):
     finally:
         await first.close()
         await second.close()
+
+
+# Assessments and teams ------------------------------------------------------------------
+async def _rated(db, user_id: int, lessons: list[str], rating: int = 4):
+    assessment = await db.start_assessment(user_id, T0)
+    for lesson in lessons:
+        assert await db.rate_obstacle(assessment.id, user_id, lesson, rating, T0)
+    return assessment
+
+
+async def _assessment_count(db, user_id: int) -> int:
+    data = await db.personal_data(user_id)
+    return data["counts"]["assessments"]
+
+
+async def test_a_team_link_keeps_the_assessment_in_progress_and_the_team_counts_it(db):
+    """Rate 3, join a team, Start again: the same assessment, its 3 answers kept; finished,
+    it is the one the team sees. No orphan is left behind."""
+    await db.touch_user(1, "Manager", "en", T0)
+    await db.touch_user(2, "Member", "en", T0)
+    before = await _rated(db, 2, ["a", "b", "c"], 5)
+    team = await db.create_team(1, "Front office", "abcdefghij", T0)
+    assert await db.join_team(team.id, 2, T0)
+    again = await db.start_assessment(2, T0 + timedelta(minutes=1))  # the join screen's button
+    assert again.id == before.id and again.ratings == {"a": 5, "b": 5, "c": 5}
+    assert await db.rate_obstacle(again.id, 2, "d", 1, T0)
+    assert await db.team_latest_ratings(team.id) == []  # unfinished: not counted yet
+    assert await db.finish_assessment(again.id, 2, T0)
+    assert await db.team_latest_ratings(team.id) == [{"a": 5, "b": 5, "c": 5, "d": 1}]
+    assert await _assessment_count(db, 2) == 1
+
+
+async def test_start_never_opens_a_second_assessment_even_when_pressed_at_once(db):
+    await db.touch_user(3, "U", "en", T0)
+    opened = await asyncio.gather(*(db.start_assessment(3, T0) for _ in range(5)))
+    assert len({a.id for a in opened}) == 1
+    assert await _assessment_count(db, 3) == 1
+    assert await db.finish_assessment(opened[0].id, 3, T0)
+    fresh = await db.start_assessment(3, T0)  # after a finished one: a new one
+    assert fresh.id != opened[0].id and fresh.ratings == {}
+
+
+async def test_start_over_discards_only_the_named_open_assessment(db):
+    await db.touch_user(4, "U", "en", T0)
+    await db.touch_user(5, "Other", "en", T0)
+    finished = await _rated(db, 4, ["a"], 2)
+    await db.finish_assessment(finished.id, 4, T0)
+    open_ = await _rated(db, 4, ["a", "b"], 3)
+    fresh = await db.restart_assessment(open_.id, 4, T0)
+    assert fresh.id != open_.id and fresh.ratings == {} and fresh.finished_at is None
+    assert await db.get_assessment(open_.id) is None
+    assert (await db.finished_assessments(4))[0].ratings == {"a": 2}  # history kept
+    # a stale confirmation (an assessment no longer open) discards nothing
+    assert (await db.restart_assessment(open_.id, 4, T0)).id == fresh.id
+    assert (await db.restart_assessment(finished.id, 4, T0)).id == fresh.id
+    assert await db.get_assessment(finished.id) is not None
+    # nor can one user discard another's
+    others = await _rated(db, 5, ["a"])
+    await db.restart_assessment(others.id, 4, T0)
+    assert (await db.get_assessment(others.id)).ratings == {"a": 4}
+
+
+async def test_a_manager_cannot_have_two_teams_of_the_same_name(db):
+    await db.touch_user(6, "M", "uk", T0)
+    await db.touch_user(7, "Other", "uk", T0)
+    first = await db.create_team(6, "Тест команда", "aaaaaaaaaa", T0)
+    assert first is not None
+    for same in ("тест команда", "ТЕСТ  Команда", " Тест команда "):
+        assert await db.create_team(6, same, "bbbbbbbbbb", T0) is None, same
+    assert await db.create_team(6, "Тест команда 2", "cccccccccc", T0) is not None
+    assert await db.create_team(7, "Тест команда", "dddddddddd", T0) is not None  # another manager
+    assert [t.name for t in await db.teams_of(6)] == ["Тест команда", "Тест команда 2"]
+
+
+async def test_one_assessment_counts_for_every_team_of_a_member(db):
+    for user in (1, 2):
+        await db.touch_user(user, f"U{user}", "en", T0)
+    north = await db.create_team(1, "North", "nnnnnnnnnn", T0)
+    south = await db.create_team(1, "South", "ssssssssss", T0)
+    for team in (north, south):
+        assert await db.join_team(team.id, 2, T0)
+    assert not await db.join_team(north.id, 2, T0)  # the second press of a link: no change
+    done = await _rated(db, 2, ["a"], 4)
+    await db.finish_assessment(done.id, 2, T0)
+    assert await db.team_latest_ratings(north.id) == [{"a": 4}]
+    assert await db.team_latest_ratings(south.id) == [{"a": 4}]
+    assert await db.leave_team(south.id, 2)
+    assert await db.team_latest_ratings(south.id) == []
+    assert await db.delete_team(north.id, 1) and await db.get_team(north.id) is None
+    assert (await db.finished_assessments(2))[0].ratings == {"a": 4}  # the member keeps it
