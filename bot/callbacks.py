@@ -10,7 +10,7 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     help / langs              the help text / the language picker
     lang:<code>               choose the interface language
     ser:<page>                list of series, page n
-    s:<series>:<page>         a series' lessons, page n
+    s:<series>:<page>[:n]     a series' lessons, page n (:n as a new message, from a lesson)
     l:<lesson>                open a lesson
     qs:<lesson>               start (or retake) a lesson's quiz
     qr:<attempt>              show the current question of an unfinished attempt again
@@ -100,9 +100,10 @@ class SeriesList:
 class SeriesPage:
     series_id: str
     page: int = 0
+    new: bool = False  # as a new message (from a lesson, which stays in the chat)
 
     def encode(self) -> str:
-        return f"s:{self.series_id}:{self.page}"
+        return f"s:{self.series_id}:{self.page}" + (":n" if self.new else "")
 
 
 @dataclass(frozen=True)
@@ -440,6 +441,8 @@ def parse(data: str | None) -> Callback | None:
             return Language(code)
         case "ser", [page] if _int(page) is not None:
             return SeriesList(_int(page))  # type: ignore[arg-type]
+        case "s", [series_id, page, "n"] if _id(series_id) and _int(page) is not None:
+            return SeriesPage(series_id, _int(page), new=True)  # type: ignore[arg-type]
         case "s", [series_id, page] if _id(series_id) and _int(page) is not None:
             return SeriesPage(series_id, _int(page))  # type: ignore[arg-type]
         case "l", [lesson_id] if _id(lesson_id):

@@ -38,7 +38,8 @@ async def series_list_button(update: Update, context: CxContext) -> None:
 
 
 async def series_button(update: Update, context: CxContext) -> None:
-    """A series' intro and its lessons (a page of them), in place."""
+    """A series' intro and its lessons (a page of them), in place; from a lesson, as a new
+    message, so that the lesson stays in the chat to re-read."""
     if (got := await pressed(update, context, cb.SeriesPage)) is None:
         return
     me, data = got
@@ -52,7 +53,7 @@ async def series_button(update: Update, context: CxContext) -> None:
         await context.storage.subscriptions(me.user.id), series.id
     )
     screen = screens.series_screen(me.t, series, completed, data.page, status)
-    await show(update, context, screen, edit=True)
+    await show(update, context, screen, edit=not data.new)
 
 
 async def lesson_button(update: Update, context: CxContext) -> None:

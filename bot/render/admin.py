@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton
 
 from bot import callbacks as cb
 from bot.i18n import Translator, escape
-from bot.render.screens import Screen, _button, _markup
+from bot.render.screens import HALF_LABEL, Screen, _button, _markup, shorten
 from bot.services.broadcast import LANGUAGE_CODES, Progress
 from content.model import Catalog, SeriesContent
 from storage.base import Broadcast, QuestionStats, Stats
@@ -96,16 +96,16 @@ def draft_screen(
         )
         toggles = [
             _button(
-                ("✅ " if s.id in audience.series else "") + s.series.title[:30],
+                ("✅ " if s.id in audience.series else "") + shorten(s.series.title, HALF_LABEL),
                 _a("ser", broadcast, str(i)),
             )
             for i, s in enumerate(series)
         ]
         rows += [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
         rows.append([_button(t._("💤 Activity filter"), _a("idle", broadcast))])
+    rows.append([_button(t._("✅ Send now"), _a("go", broadcast))])
     rows.append(
         [
-            _button(t._("✅ Send now"), _a("go", broadcast)),
             _button(t._("🕐 In 1 hour"), _a("at", broadcast, "60")),
             _button(t._("🕘 Tomorrow 09:00"), _a("at", broadcast, "tm")),
         ]

@@ -75,6 +75,7 @@ def radar_chart(
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_xticks(angles)
     ax.set_xticklabels(["\n".join(label_lines(label)) for label in axes], fontsize=8)
+    ax.tick_params(axis="x", pad=12)  # labels clear of the outer ring
     styles = [("#c0392b", 0.25, 2.2), ("#7f8c8d", 0.08, 1.2)]
     for (label, values), (color, alpha, width) in zip(datasets, styles, strict=False):
         points = [*values, values[0]]

@@ -339,7 +339,8 @@ def series_screen(
         "",
         Safe(series.series.intro),
         "",
-        f"{DONE} " + sentence(lesson_counts_text(t, counts)),
+        (f"{DONE} " if counts.completed == counts.total else "")
+        + sentence(lesson_counts_text(t, counts)),
         "<i>" + t._("A lesson counts as completed once you finish its quiz.") + "</i>",
     ]
     if shown.count > 1:
@@ -435,10 +436,11 @@ def lesson_screen(
         rows.append([_button(t._("Next lesson ➡️"), cb.OpenLesson(next_lesson.id))])
     rows.append(  # the same way out as the quiz's result: the series, or home
         [
-            _button(
-                t._("⬅️ Back to the series"), cb.SeriesPage(series.id, _page_of(series, lesson))
+            _button(  # both as new messages: the lesson stays, to re-read
+                t._("⬅️ Back to the series"),
+                cb.SeriesPage(series.id, _page_of(series, lesson), new=True),
             ),
-            _button(t._("🏠 Menu"), cb.Menu(new=True)),  # the lesson stays, to re-read
+            _button(t._("🏠 Menu"), cb.Menu(new=True)),
         ]
     )
     return Screen("\n".join(lines), _markup(rows))

@@ -321,3 +321,17 @@ async def test_a_lesson_has_a_way_home_that_keeps_the_lesson(h):
     menu = await user.next_message()  # a new message: the lesson stays to re-read
     assert menu.text == t._("What would you like to do?")
     assert user.bot_messages()[-2].text.startswith(lesson.title)
+
+
+async def test_back_to_the_series_from_a_lesson_keeps_the_lesson(h):
+    t = translator("uk")
+    user = h.user(3111, "Oksana", "uk")
+    series = h.catalog.series_list("uk")[1]
+    lesson = series.lessons[2]
+    await user.send(f"/start l_{lesson.id}")
+    await user.next_message()
+    shown = await user.next_message()
+    await user.press(shown, button_text=t._("⬅️ Back to the series"))
+    page = await user.next_message()  # a new message, not an edit of the lesson
+    assert page.text.startswith(series.series.title)
+    assert shown.edits == 0 and shown.text.startswith(lesson.title)

@@ -18,6 +18,7 @@ ALL = [
     cb.Language("uk"),
     cb.SeriesList(3),
     cb.SeriesPage("why-cx-fails", 1),
+    cb.SeriesPage("why-cx-fails", 1, new=True),
     cb.OpenLesson("nominal-leader"),
     cb.StartQuiz("too-expensive"),
     cb.Answer(123456789, 2, 5),
@@ -70,6 +71,7 @@ def test_longest_ids_still_fit():
     longest = "a" * 24
     for item in (
         cb.SeriesPage(longest, 999),
+        cb.SeriesPage(longest, 999, new=True),
         cb.StartQuiz(longest),
         cb.Answer(999999999, 9, 9),
         cb.SubscriptionAction("unsubscribe", longest),
