@@ -125,6 +125,8 @@ class Series(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     order: int = Field(ge=1)
     title: str = Field(min_length=1, max_length=80)
+    # for buttons that share a row (✖️ unsubscribe, 🔔 subscribe): a whole name, not a cut one
+    short_title: str = Field(min_length=1, max_length=18)
     summary: str = Field(min_length=1, max_length=200, description="one line for lists")
     intro: str = Field(min_length=1, max_length=1500)
     recap: str = Field(min_length=1, max_length=1500)

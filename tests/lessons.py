@@ -29,7 +29,9 @@ def lesson(
 
 
 def series(series_id: str, order: int, lessons: Iterable[Lesson]) -> SeriesContent:
-    meta = Series(id=series_id, order=order, title="T", summary="S", intro="I", recap="R")
+    meta = Series(
+        id=series_id, order=order, title="T", short_title="T", summary="S", intro="I", recap="R"
+    )
     return SeriesContent(meta, tuple(lessons))
 
 

@@ -189,7 +189,9 @@ def result_screen(
             if o.series.id in seen or o.series.id in subscribed:
                 continue
             seen.append(o.series.id)
-            label = shorten(t._("🔔 Subscribe: {title}", title=o.series.series.title), WIDE_LABEL)
+            label = shorten(
+                t._("🔔 Subscribe: {title}", title=o.series.series.short_title), WIDE_LABEL
+            )
             rows.append([_button(label, cb.SubscriptionAction("subscribe", o.series.id))])
     else:
         lines += ["", t._("No obstacle rated 3 or more: a strong position. Keep it with reviews.")]
@@ -459,7 +461,7 @@ def _data_labels(t: Translator) -> dict[str, str]:
         "assessments": t._("assessments"),
         "teams": t._("teams"),
         "activity_days": t._("days with activity"),
-        "deliveries": t._("deliveries"),
+        "deliveries": t._("lessons sent on schedule"),
     }
 
 
@@ -479,7 +481,9 @@ def _profile_value(t: Translator, key: str, value: object, tz: tzinfo, zone: str
     if key == "timezone":
         return escape(zone)  # the zone deliveries use: the guess until one is set
     if key in ("language", "tg_language"):
-        return escape(language_name(str(value))) if value else t._("not chosen yet")
+        if value:
+            return escape(language_name(str(value)))
+        return t._("not chosen (the bot follows your Telegram language)")
     if key in ("first_seen", "last_seen") and value:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         return escape(local_datetime(t, moment, tz))

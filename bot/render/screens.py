@@ -84,15 +84,16 @@ def label_limit(buttons_in_row: int) -> int:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters at a word boundary, ending with "…".
 
-    A title that fits is returned as it is (spaces collapsed); a single overlong word is cut
-    inside it rather than dropped.
+    A title that fits is returned as it is (spaces collapsed). It is cut inside a word only
+    when the last word boundary would keep less than a third of the room (a single overlong
+    word); buttons that share a row use a series' ``short_title`` so that does not happen.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: max(1, limit - 1)]
     space = cut.rfind(" ")
-    if space >= limit // 2:
+    if space >= limit // 3:
         cut = cut[:space]
     return cut.rstrip(" ,.;:—–-·«“„(") + "…"
 
@@ -136,7 +137,7 @@ def menu_rows(t: Translator) -> list[list[InlineKeyboardButton]]:
             _button(t._("🔁 Review"), cb.StartReview()),
             _button(t._("🔔 Subscriptions"), cb.Subscriptions()),
         ],
-        [_button(t._("⚙️ Settings"), cb.Settings()), _button(t._("➕ More"), cb.More())],
+        [_button(t._("⚙️ Schedule"), cb.Settings()), _button(t._("➕ More"), cb.More())],
     ]
 
 
@@ -197,8 +198,7 @@ def home_screen(t: Translator, first_name: str, nxt: WhatNext) -> Screen:
         quiz = nxt.quiz
         lines.append(
             t._(
-                "📝 You are in the middle of the quiz on <b>{title}</b>: "
-                "question {number} of {total} is next.",
+                "📝 A quiz in progress: <b>{title}</b>\nQuestion {number} of {total} is next.",
                 title=quiz.lesson.title,
                 number=quiz.index + 1,
                 total=len(quiz.lesson.quiz),
@@ -233,7 +233,7 @@ def home_screen(t: Translator, first_name: str, nxt: WhatNext) -> Screen:
         )
     if nxt.next_delivery is not None:
         when = format_datetime(nxt.next_delivery, "EEE d MMM, HH:mm", locale=t.lang)
-        lines.append(t._("📬 Your next lesson by subscription: {when}.", when=when))
+        lines.append(t._("📬 Next lesson from your subscriptions: {when}.", when=when))
     return Screen("\n".join(lines), _markup([*rows, *menu_rows(t)]))
 
 
@@ -289,12 +289,12 @@ def link_not_found_screen(t: Translator, kind: str) -> Screen:
     elif kind == "lesson":
         text = t._(
             "I could not find that lesson: the link may be old or mistyped. "
-            "Here are all the lessons instead:"
+            "Open the list of lessons instead:"
         )
     else:
         text = t._(
             "I could not find that series: the link may be old or mistyped. "
-            "Here are all the lessons instead:"
+            "Open the list of lessons instead:"
         )
     rows = [[_button(t._("📚 Lessons"), cb.SeriesList(0)), _button(t._("🏠 Menu"), cb.Menu())]]
     return Screen(text, _markup(rows))
@@ -639,8 +639,8 @@ def quiz_waiting_screen(t: Translator, quiz: QuizInProgress) -> Screen:
     """Text typed while a quiz question waits: answer with its buttons (shown again here)."""
     letters = f"{option_letter(t, 0)}–{option_letter(t, len(quiz.order) - 1)}"
     text = t._(
-        "📝 You are in the middle of the quiz on <b>{title}</b>. To answer, tap one of the "
-        "letter buttons ({letters}) under the question.",
+        "📝 A quiz in progress: <b>{title}</b>\nTo answer, tap one of the letter buttons "
+        "({letters}) under the question.",
         title=quiz.lesson.title,
         letters=letters,
     )

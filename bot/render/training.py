@@ -86,7 +86,8 @@ def subscribed_screen(
     lines = [
         t._("🔔 You are subscribed to <b>{title}</b>.", title=series.series.title),
         t._(
-            "One lesson arrives at {time}, {days}. Time zone: {zone}.",
+            "At {time}, {days}, you get the next lesson of each series you follow. "
+            "Time zone: {zone}.",
             time=format_minutes(prefs.time),
             days=days_label(t, prefs.days),
             zone=zone_label(t, prefs, tz_chosen, now),
@@ -102,7 +103,7 @@ def subscribed_screen(
         rows.append([_button(t._("📖 Read the next lesson now"), cb.OpenLesson(next_lesson.id))])
     rows.append(
         [
-            _button(t._("⚙️ Delivery settings"), cb.Settings()),
+            _button(t._("⚙️ Lesson schedule"), cb.Settings()),
             _button(t._("📋 My subscriptions"), cb.Subscriptions()),
         ]
     )
@@ -175,20 +176,24 @@ def subscriptions_screen(
             [
                 toggle,
                 _button(
-                    "✖️ " + shorten(series.series.title, HALF_LABEL - len("✖️ ")),
+                    "✖️ " + shorten(series.series.short_title, HALF_LABEL - len("✖️ ")),
                     cb.SubscriptionAction("unsubscribe", series.id),
                 ),
             ]
         )
-    lines += [
-        "",
-        t._(
+    if any(sub.status == "active" for sub in subs):
+        when = t._(
             "Next delivery: {when}. ✖️ unsubscribes (your progress stays).",
             when=_when(t, next_slot, prefs),
-        ),
-    ]
+        )
+    else:  # a slot may still be planned (a review nudge), but no lesson comes
+        when = t._(
+            "No lessons come while none of your subscriptions is active: press ▶️ Resume. "
+            "✖️ unsubscribes (your progress stays)."
+        )
+    lines += ["", when]
     rows.append(
-        [_button(t._("⚙️ Delivery settings"), cb.Settings()), _button(t._("🏠 Menu"), cb.Menu())]
+        [_button(t._("⚙️ Lesson schedule"), cb.Settings()), _button(t._("🏠 Menu"), cb.Menu())]
     )
     return Screen("\n".join(lines), _markup(rows))
 
@@ -225,7 +230,7 @@ def settings_screen(
     now: datetime | None = None,
 ) -> Screen:
     lines = [
-        t._("<b>Delivery settings</b>"),
+        t._("<b>Lesson schedule</b>"),
         "",
         t._("🕘 Time: {time}", time=format_minutes(prefs.time)),
         t._("📅 Days: {days}", days=days_label(t, prefs.days)),
@@ -311,7 +316,7 @@ def quiet_refused_screen(t: Translator, prefs: Prefs, start: int, end: int) -> S
     """Quiet hours that would cover the delivery time: refused, as the time is."""
     text = t._(
         "Quiet hours {quiet} would cover your delivery time {time}, so I did not change them. "
-        "Choose shorter quiet hours, or move the delivery time first.",
+        "Choose other quiet hours, or move the delivery time first.",
         quiet=f"{format_minutes(start)}–{format_minutes(end)}",
         time=format_minutes(prefs.time),
     )
@@ -775,7 +780,7 @@ def slot_screen(
         )
         rows = [
             [_button(t._("📖 Read it now"), cb.OpenLesson(lesson.id))],
-            [_button(t._("⚙️ Delivery settings"), cb.Settings())],
+            [_button(t._("⚙️ Lesson schedule"), cb.Settings())],
         ]
         return Screen(text, _markup(rows))
     return None

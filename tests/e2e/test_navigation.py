@@ -104,7 +104,7 @@ async def test_a_returning_learner_goes_on_where_they_left_off(h, clock):
 
     await user.send("/start")
     home = await user.next_message()
-    assert f"quiz on {second.title}" in home.text and "question 2 of" in home.text
+    assert f"A quiz in progress: {second.title}" in home.text and "Question 2 of" in home.text
     assert labels(home)[0] == "▶️ Continue the quiz"
     assert home.buttons[0][1].startswith("qr:")
     await user.press(home, data=home.buttons[0][1])
@@ -125,12 +125,12 @@ async def test_a_returning_learner_goes_on_where_they_left_off(h, clock):
     assert labels(home)[0] == shorten(f"▶️ Continue: {series.lessons[2].title}", WIDE_LABEL)
 
     # Subscribed: home says when the next lesson comes.
-    assert "by subscription" not in home.text
+    assert "from your subscriptions" not in home.text
     await user.send(f"/start sub_{series.id}")
     await user.next_message()
     await user.send("/start")
     home = await user.next_message()
-    assert "📬 Your next lesson by subscription: " in home.text
+    assert "📬 Next lesson from your subscriptions: " in home.text
 
 
 async def test_ukrainian_and_russian_home_need_no_vocative_or_gender(h):
@@ -165,12 +165,12 @@ async def test_the_menu_reaches_settings_assessment_teams_language_and_help(h):
         "📈 Progress",
         "🔁 Review",
         "🔔 Subscriptions",
-        "⚙️ Settings",
+        "⚙️ Schedule",
         "➕ More",
     ]
     assert [len(row) for row in menu.inline_keyboard] == [2, 2, 2]
-    await user.press(menu, button_text="⚙️ Settings")
-    assert (await user.next_edit()).text.startswith("Delivery settings")
+    await user.press(menu, button_text="⚙️ Schedule")
+    assert (await user.next_edit()).text.startswith("Lesson schedule")
 
     await user.send("/menu")
     menu = await user.next_message()

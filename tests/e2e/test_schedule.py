@@ -52,7 +52,7 @@ def labels(message) -> list[tuple[str, str]]:
 async def set_kyiv(user) -> None:
     await user.send("/settings")
     overview = await user.next_message()
-    assert "Delivery settings" in overview.text
+    assert "Lesson schedule" in overview.text
     await user.press(overview, data="set:z")  # the zone's page, whatever its label says
     picker = await user.next_edit()
     await user.press(picker, data="sz:0")  # Europe/Kyiv
@@ -82,7 +82,8 @@ async def newcomer(h: Harness, user_id: int = 1001, language: str = "en"):
 async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clock):
     user = await newcomer(h)
     confirmation = await subscribe(user, "prejudices")
-    assert "09:00, Monday to Friday. Time zone: Kyiv, now " in confirmation
+    assert "At 09:00, Monday to Friday, you get the next lesson" in confirmation
+    assert "Time zone: Kyiv, now " in confirmation
     assert "Next delivery: Tue 24 Nov, 09:00" in confirmation
     await user.expect_no_event(0.3)  # nothing before the slot
 
@@ -108,7 +109,7 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
         and "0 of 3 lessons completed · opened: 2" in overview.text
     )
     # titles, never ids, on the buttons
-    assert ("✖️ Prejudices about…", "su:prejudices") in labels(overview)
+    assert ("✖️ Prejudices", "su:prejudices") in labels(overview)  # its short title
     await user.press(overview, "⏸ Pause")
     assert "paused" in (await user.next_edit()).text
     clock.set(at(26, 7, 1))
@@ -366,7 +367,7 @@ async def test_settings_by_buttons_and_by_typing(h, clock):
     overview = await user.next_message()
     assert "Time zone: Berlin, now 11:00" in overview.text
     await user.send("hello")  # no longer awaited: the usual hint
-    assert "Delivery settings" not in (await user.next_message()).text
+    assert "Lesson schedule" not in (await user.next_message()).text
     await user.press(overview, "🌙 Quiet hours")
     quiet = await user.next_edit()
     await user.press(quiet, "⌨️ Type them")

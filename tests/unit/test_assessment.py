@@ -92,5 +92,5 @@ def test_result_buttons_are_short_and_end_with_the_menu():
     screen = result_screen(en, group_scores(ITEMS, ratings), top, ratings, None, set())
     labels = [button.text for row in screen.keyboard.inline_keyboard for button in row]
     assert all(len(label) <= WIDE_LABEL for label in labels)
-    assert "🔔 Subscribe: Why customer-centricity…" in labels and labels[-1] == "🏠 Menu"
+    assert "🔔 Subscribe: Why CX fails" in labels and labels[-1] == "🏠 Menu"
     assert "5.0/5" in screen.text

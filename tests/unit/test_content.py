@@ -50,6 +50,7 @@ SERIES = """\
 id: basics
 order: 1
 title: Basics
+short_title: Basics
 summary: The basics in one line.
 intro: What this series covers.
 recap: What we learned.
