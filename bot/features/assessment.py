@@ -301,7 +301,7 @@ async def team_button(update: Update, context: CxContext) -> None:
         notice = screens.team_deleted_notice(t, team)
         await show(update, context, await _teams_screen(context, me, notice), edit=True)
     else:
-        await answer_query(update, t._("Only the team's manager can do that."))
+        await answer_query(update, t._("Only the team’s manager can do that."))
 
 
 async def _team_results(update: Update, context: CxContext, me: Learner, team) -> None:

@@ -71,7 +71,7 @@ async def choose_language(update: Update, context: CxContext) -> None:
             commands_for(t), scope=BotCommandScopeChat(update.effective_chat.id)
         )
     except TelegramError as exc:
-        log.warning("could not set the chat's command menu: %s", exc)
+        log.warning("could not set the chat’s command menu: %s", exc)
 
 
 async def resume_quiz_button(update: Update, context: CxContext) -> None:

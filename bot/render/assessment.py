@@ -301,7 +301,7 @@ def joined_screen(
         if new
         else t._("👥 You are already in the team <b>{name}</b>.", name=team.name)
     )
-    lines = [head, t._("Your manager sees only the team's averages, never your answers.")]
+    lines = [head, t._("Your manager sees only the team’s averages, never your answers.")]
     if unfinished is not None:
         done = len(unfinished.ratings)
         lines.append(
@@ -342,7 +342,7 @@ def team_waiting_screen(t: Translator, team: Team, answered: int) -> Screen:
     return Screen(
         t._(
             "👥 <b>{name}</b>: {answered} of the {needed} answers needed so far. Results stay "
-            "hidden until then, so that nobody's answers can be singled out.",
+            "hidden until then, so that nobody’s answers can be singled out.",
             name=team.name,
             answered=answered,
             needed=MIN_TEAM,
@@ -357,7 +357,7 @@ def team_chart_title(t: Translator, team: Team) -> str:
 
 def team_caption(t: Translator, team: Team) -> str:
     return t._(
-        "📊 <b>{name}</b>: the team's mean for each group of obstacles, from 1 (not true of "
+        "📊 <b>{name}</b>: the team’s mean for each group of obstacles, from 1 (not true of "
         "the company at all) to 5 (very true). The pale band shows how far the answers spread.",
         name=team.name,
     )
@@ -382,7 +382,7 @@ def team_result_screen(
     for group in groups:
         lines.append(f"• {escape(group.series.series.title)}: {score(t, group.mean)}/5")
     if strongest:
-        lines += ["", t._("<b>The team's strongest obstacles</b> (mean ± spread)")]
+        lines += ["", t._("<b>The team’s strongest obstacles</b> (mean ± spread)")]
         for number, o in enumerate(strongest, start=1):
             lesson_id = o.lesson.id
             lines.append(
@@ -441,7 +441,7 @@ def team_left_notice(t: Translator, team: Team) -> str:
 
 
 def not_manager_screen(t: Translator) -> Screen:
-    return Screen(t._("Only the team's manager can see its results."), _markup([_teams_row(t)]))
+    return Screen(t._("Only the team’s manager can see its results."), _markup([_teams_row(t)]))
 
 
 # /mydata --------------------------------------------------------------------------------

@@ -157,8 +157,8 @@ GREETS_BY_NAME = {"en": True, "ru": True, "uk": False}
 
 def _greeting(t: Translator, first_name: str) -> str:
     if first_name.strip() and GREETS_BY_NAME.get(t.lang, False):
-        return t._("Hi, {name}! I'm CX Coach.", name=first_name)
-    return t._("Hi! I'm CX Coach.")
+        return t._("Hi, {name}! I’m CX Coach.", name=first_name)
+    return t._("Hi! I’m CX Coach.")
 
 
 def start_screen(t: Translator, first_name: str) -> Screen:
@@ -250,7 +250,7 @@ def more_screen(t: Translator) -> Screen:
             t._("📋 <b>Self-assessment</b>: find which obstacles hold your company back "
                 "most, and get a reading plan (about three minutes)."),
             t._("👥 <b>Teams</b>: the same diagnostic for a whole team through a shared link; "
-                "the manager sees only the team's averages."),
+                "the manager sees only the team’s averages."),
             t._("🌐 <b>Language</b>: English, Русский or Українська."),
             t._("❓ <b>Help</b>: every command. /mydata shows and deletes what I store "
                 "about you."),
@@ -276,7 +276,7 @@ def language_screen(t: Translator) -> Screen:
 
 
 def language_set_screen(t: Translator) -> Screen:
-    return Screen(t._("Done! From now on I'll speak English with you."), _markup(menu_rows(t)))
+    return Screen(t._("Done! From now on I’ll speak English with you."), _markup(menu_rows(t)))
 
 
 def link_not_found_screen(t: Translator, kind: str) -> Screen:
@@ -615,7 +615,7 @@ def unknown_screen(t: Translator) -> Screen:
     """Free text the bot cannot answer: what it works with, and the menu."""
     return Screen(
         t._(
-            "Sorry, I can't answer typed messages: I work with buttons and commands. "
+            "Sorry, I can’t answer typed messages: I work with buttons and commands. "
             "Choose from the menu below, or see /help."
         ),
         _markup(menu_rows(t)),
@@ -626,12 +626,12 @@ def unknown_command_screen(t: Translator, word: str, suggestion: str | None) -> 
     """A command we do not have: the one probably meant, else a pointer to /help."""
     if suggestion is not None:
         text = t._(
-            "I don't know the command /{word}. Did you mean /{suggestion}?",
+            "I don’t know the command /{word}. Did you mean /{suggestion}?",
             word=word,
             suggestion=suggestion,
         )
     else:
-        text = t._("I don't know the command /{word}. /help lists all my commands.", word=word)
+        text = t._("I don’t know the command /{word}. /help lists all my commands.", word=word)
     return Screen(text, _markup(menu_rows(t)))
 
 

@@ -215,7 +215,7 @@ def paused_screen(t: Translator, series: SeriesContent) -> Screen:
 
 # Settings --------------------------------------------------------------------------------
 def not_my_time(t: Translator) -> str:
-    return t._("🌍 That's not my time")
+    return t._("🌍 That’s not my time")
 
 
 def send_location_label(t: Translator) -> str:
@@ -613,7 +613,7 @@ def review_done_screen(
                 ),
                 "",
                 t._(
-                    "You have no cards yet. Take a lesson's quiz: your first cards come a day "
+                    "You have no cards yet. Take a lesson’s quiz: your first cards come a day "
                     "or two after it."
                 ),
             ]

@@ -172,7 +172,7 @@ async def test_a_team_link_mid_assessment_continues_it_and_the_team_counts_it(ha
     link, created = await team_of(manager, "Front office")
     first = await greeted(harness, 2001, "M0")
     question = await start_assessment(first)
-    for _ in range(3):  # rate 3 (each 5), then open the team's link
+    for _ in range(3):  # rate 3 (each 5), then open the team’s link
         await first.press(live(first, question), "5")
         await first.next_edit()
     await first.send(f"/start {link}")

@@ -35,7 +35,7 @@ async def test_new_user_is_greeted_in_their_telegram_language(harness, tg_langua
     greeting = await user.next_message()
     t = translator(lang)
     greets = (
-        t._("Hi, {name}! I'm CX Coach.", name="Taras") if lang != "uk" else t._("Hi! I'm CX Coach.")
+        t._("Hi, {name}! I’m CX Coach.", name="Taras") if lang != "uk" else t._("Hi! I’m CX Coach.")
     )
     assert plain(greets) in greeting.text  # Ukrainian: no name (it would need the vocative)
     assert plain(t._("Choose your language, or start with the lessons:")) in greeting.text
@@ -52,7 +52,7 @@ async def test_names_with_markup_cannot_break_a_reply(harness):
     user = harness.user(2001, "<b>Bob & </i>", "en")
     await user.send("/start")
     greeting = await user.next_message()
-    assert "Hi, <b>Bob & </i>! I'm CX Coach." in greeting.text
+    assert "Hi, <b>Bob & </i>! I’m CX Coach." in greeting.text
 
 
 async def test_language_switch_changes_every_reply_and_the_chat_menu(harness):
@@ -61,7 +61,7 @@ async def test_language_switch_changes_every_reply_and_the_chat_menu(harness):
     picker = await user.next_message()
     await user.press(picker, button_text="Українська")
     done = await user.next_edit()
-    assert done.text == translator("uk")._("Done! From now on I'll speak English with you.")
+    assert done.text == translator("uk")._("Done! From now on I’ll speak English with you.")
     await user.send("/lessons")
     series_list = await user.next_message()
     assert series_list.text.startswith("Серії уроків")
@@ -175,7 +175,7 @@ async def test_deep_links_open_a_lesson_or_a_series(harness):
     newcomer = harness.user(2004, "Nadia", "en")
     await newcomer.send(f"/start l_{lesson.id}")
     greeting = await newcomer.next_message()
-    assert "I'm CX Coach" in greeting.text
+    assert "I’m CX Coach" in greeting.text
     opened = await newcomer.next_message()
     assert opened.text.startswith(lesson.title)
 
@@ -278,10 +278,10 @@ async def test_unknown_input_gets_a_hint_or_silence(harness, standin):
         if text.startswith("/start@"):
             continue  # commands addressed to another bot are not ours to answer... nor harmful
         if text.startswith("/"):
-            assert reply.text.startswith(f"I don't know the command {text}.")
+            assert reply.text.startswith(f"I don’t know the command {text}.")
             assert "/help" in reply.text
         else:
-            assert reply.text.startswith(t._("Sorry, I can't answer typed messages")), text
+            assert reply.text.startswith(t._("Sorry, I can’t answer typed messages")), text
     await user.send_sticker()
     assert (await user.next_message()).text.startswith(t._("I can only read text messages"))
     await user.send_photo()

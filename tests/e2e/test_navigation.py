@@ -69,7 +69,7 @@ async def test_a_returning_learner_goes_on_where_they_left_off(h, clock):
     # First visit: the greeting with the languages, the one in use marked.
     await user.send("/start")
     greeting = await user.next_message()
-    assert plain(t._("Hi, {name}! I'm CX Coach.", name="Olena")) in greeting.text
+    assert plain(t._("Hi, {name}! I’m CX Coach.", name="Olena")) in greeting.text
     assert labels(greeting)[:3] == ["✅ English", "Русский", "Українська"]
     # Back before reading anything: not the greeting again, but the first lesson offered.
     await user.send("/start")
@@ -201,7 +201,7 @@ async def test_the_language_in_use_is_marked(h):
     assert labels(picker)[:3] == ["✅ English", "Русский", "Українська"]
     await user.press(picker, button_text="Українська")
     done = await user.next_edit()
-    assert done.text == translator("uk")._("Done! From now on I'll speak English with you.")
+    assert done.text == translator("uk")._("Done! From now on I’ll speak English with you.")
     await user.send("/language")
     picker = await user.next_message()
     assert labels(picker)[:3] == ["English", "Русский", "✅ Українська"]
@@ -226,7 +226,7 @@ async def test_a_mistyped_command_gets_did_you_mean(h, typed, meant):
     reply = await user.next_message()
     word = typed[1:].split()[0].lower()
     assert reply.text == t._(
-        "I don't know the command /{word}. Did you mean /{suggestion}?", word=word, suggestion=meant
+        "I don’t know the command /{word}. Did you mean /{suggestion}?", word=word, suggestion=meant
     )
     assert "📚 Lessons" in labels(reply)  # and the menu
 
@@ -238,14 +238,14 @@ async def test_unknown_commands_point_to_help_and_admin_ones_stay_hidden(h):
         await user.send(typed)
         reply = await user.next_message()
         assert reply.text == t._(
-            "I don't know the command /{word}. /help lists all my commands.", word=typed[1:]
+            "I don’t know the command /{word}. /help lists all my commands.", word=typed[1:]
         )
     await user.send("/setings")
     assert "/settings" in (await user.next_message()).text  # in Ukrainian too
     await user.send("Доброго дня! Що ви вмієте?")
     reply = await user.next_message()
     assert reply.text == t._(
-        "Sorry, I can't answer typed messages: I work with buttons and commands. "
+        "Sorry, I can’t answer typed messages: I work with buttons and commands. "
         "Choose from the menu below, or see /help."
     )
 
@@ -276,7 +276,7 @@ async def test_typing_during_a_quiz_points_to_the_answer_buttons(h, clock, lang,
     await user.next_message()  # question 2 (sent before the clock moved)
     await user.send("B")
     assert (await user.next_message()).text == t._(
-        "Sorry, I can't answer typed messages: I work with buttons and commands. "
+        "Sorry, I can’t answer typed messages: I work with buttons and commands. "
         "Choose from the menu below, or see /help."
     )
 
@@ -286,7 +286,7 @@ async def test_dead_deep_links_say_not_found_and_offer_the_lessons(h):
     newcomer = h.user(3109, "Nadia", "en")
     await newcomer.send("/start l_nonexistent")
     greeting = await newcomer.next_message()
-    assert "I'm CX Coach" in greeting.text  # a first visit is still greeted
+    assert "I’m CX Coach" in greeting.text  # a first visit is still greeted
     missing = await newcomer.next_message()
     assert missing.text.startswith("I could not find that lesson")
     assert labels(missing) == [t._("📚 Lessons"), t._("🏠 Menu")]

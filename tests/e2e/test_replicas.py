@@ -201,7 +201,7 @@ async def test_three_replicas_share_work_and_survive_a_kill(tmp_path):
             talkers = [standin.user(9000 + i, f"T{i}", language_code="en") for i in range(6)]
             for talker in talkers:
                 await talker.send("/start")
-                assert "I'm CX Coach" in (await talker.next_message(timeout=30)).text
+                assert "I’m CX Coach" in (await talker.next_message(timeout=30)).text
             assert all(hits >= 1 for hits in proxy.hits.values()), proxy.hits
 
             bid = await queue_broadcast(url.split("?")[0], schema, standin)

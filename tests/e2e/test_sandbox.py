@@ -23,7 +23,7 @@ async def test_sandbox_relays_a_conversation_with_numbered_buttons(tmp_path):
     code = await run_sandbox(settings, first_name="Oksana", read_line=read_line, out=out)
     text = out.getvalue()
     assert code == 0
-    assert "Hi, Oksana! I'm CX Coach." in text
+    assert "Hi, Oksana! I’m CX Coach." in text
     assert "[3] Українська" in text
     assert "Готово: тепер я розмовляю з вами українською." in text
     assert "Серії уроків" in text

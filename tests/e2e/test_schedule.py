@@ -403,7 +403,7 @@ async def test_review_for_a_newcomer_says_what_it_is_and_when_cards_come(h):
         assert (
             plain(
                 t._(
-                    "You have no cards yet. Take a lesson's quiz: your first cards come a day "
+                    "You have no cards yet. Take a lesson’s quiz: your first cards come a day "
                     "or two after it."
                 )
             )
