@@ -314,7 +314,9 @@ def series_list_screen(
         mark = f"{DONE} " if total and count >= total else ""
         lines.append(f"{number}. {mark}<b>{escape(series.series.title)}</b> ({count}/{total})")
         lines.append(f"<i>{escape(series.series.summary)}</i>")
-        label = shorten(f"{mark}{number}. {series.series.title}", WIDE_LABEL)
+        label = f"{mark}{number}. {series.series.title}"
+        if len(label) > WIDE_LABEL:  # the whole short title rather than a cut long one
+            label = shorten(f"{mark}{number}. {series.series.short_title}", WIDE_LABEL)
         rows.append([_button(label, cb.SeriesPage(series.id))])
     lines += [
         "",
