@@ -51,7 +51,12 @@ LABEL_WIDTH = 18  # characters per line of an axis label
 def label_lines(label: str, width: int = LABEL_WIDTH) -> list[str]:
     """An axis label wrapped at spaces only: a word longer than ``width`` keeps its own line
     whole ("клієнтоцентричність"), and no word is split at a hyphen."""
-    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+    for i in range(len(lines) - 1):  # a one-letter word ("а", "і", "a") starts a line, not ends one
+        head, _, last = lines[i].rpartition(" ")
+        if head and len(last) == 1:
+            lines[i], lines[i + 1] = head, f"{last} {lines[i + 1]}"
+    return lines
 
 
 def radar_chart(
