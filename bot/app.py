@@ -30,6 +30,7 @@ from bot.features import (
     fallback,
     lessons,
     membership,
+    privacy,
     progress,
     quiz,
     review,
@@ -58,6 +59,7 @@ FEATURES = (
     subscriptions,
     review,
     assessment,
+    privacy,
     membership,
     settings_feature,  # its typed-input handler takes free text before the fallback
     fallback,
@@ -180,6 +182,7 @@ async def _post_init(app: Application) -> None:
     unconfirmed = await app.bot_data.broadcasts.recover(single_process=single)
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
+    await admin.forget_stale_drafts(deps.storage, deps.settings)
     await set_command_menus(app)
     if deps.settings.metrics_port:
         app.bot_data.health = HealthServer(

@@ -8,6 +8,7 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
     menu / menu:n             main menu, in place / as a new message (under a lesson)
     more                      the menu's second page (assessment, teams, language, help)
     help / langs              the help text / the language picker
+    priv                      what is stored and who sees what (/privacy)
     lang:<code>               choose the interface language
     ser:<page>                list of series, page n
     s:<series>:<page>[:n]     a series' lessons, page n (:n as a new message, from a lesson)
@@ -72,6 +73,12 @@ class More:
 class Help:
     def encode(self) -> str:
         return "help"
+
+
+@dataclass(frozen=True)
+class Privacy:
+    def encode(self) -> str:
+        return "priv"
 
 
 @dataclass(frozen=True)
@@ -371,6 +378,7 @@ Callback = (
     Menu
     | More
     | Help
+    | Privacy
     | Languages
     | Language
     | SeriesList
@@ -433,6 +441,8 @@ def parse(data: str | None) -> Callback | None:
             return More()
         case "help", []:
             return Help()
+        case "priv", []:
+            return Privacy()
         case "langs", []:
             return Languages()
         case "prog", []:

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, settings_help
 from bot.logs import setup_logging
 
 log = logging.getLogger("cxcoach")
@@ -17,7 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cxcoach", description="CX Coach Telegram bot")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("run", help="run the bot (long polling); without a token: the sandbox")
+    commands.add_parser(
+        "run",
+        help="run the bot (long polling); without a token: the sandbox",
+        description="Run the bot: long polling, or a webhook when CXCOACH_WEBHOOK_URL is set; "
+        "without CXCOACH_BOT_TOKEN, the sandbox.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
     sandbox = commands.add_parser(
         "sandbox", help="chat with the bot in this terminal, against a local Bot API stand-in"

@@ -17,6 +17,7 @@ def commands_for(t: Translator) -> list[BotCommand]:
         BotCommand("settings", t._("Delivery time and time zone")),
         BotCommand("assess", t._("Which obstacles hold your company back")),
         BotCommand("team", t._("Team diagnostics")),
+        BotCommand("privacy", t._("What is stored and who sees it")),
         BotCommand("language", t._("Change the language")),
         BotCommand("help", t._("What I can do")),
         BotCommand("start", t._("Go on where you left off")),

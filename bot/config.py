@@ -7,6 +7,7 @@ the variable, e.g. ``configuration error: CXCOACH_ADMIN_IDS: not a Telegram user
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -209,6 +210,30 @@ class Settings(BaseSettings):
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
+
+
+def _shown_default(value: object) -> str:
+    if value is None or value == frozenset():
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def settings_help() -> str:
+    """Every ``CXCOACH_`` variable with its default and meaning, read from the model above
+    (``cxcoach run --help`` prints it, so the list cannot drift from the code)."""
+    rows = [
+        (ENV_PREFIX + name.upper(), _shown_default(field.default), field.description or "")
+        for name, field in Settings.model_fields.items()
+    ]
+    lines = ["configuration (environment variables, or a .env file in the working directory):"]
+    for name, default, meaning in rows:
+        lines.append(f"  {name} (default: {default})")
+        lines += textwrap.wrap(meaning, 88, initial_indent=" " * 6, subsequent_indent=" " * 6)
+    return "\n".join(lines)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -28,6 +28,7 @@ from bot.i18n import translator
 from bot.render import training
 from bot.sender import Sender, SendStatus
 from bot.services.schedule import (
+    counts_for,
     in_training,
     next_slot,
     out_of_quiet,
@@ -133,12 +134,16 @@ class DeliveryEngine(SingleRun):
         prefs = prefs_of(user, language)
         if user.blocked:
             return await self._finish(claim, DeliveryOutcome("empty"), now)
+        # the day this delivery counts for: its slot's own, unless it is a late catch-up
+        counted = counts_for(prefs, now)
         if claim.unconfirmed:  # it may have arrived: never again; plan the next slot
-            upcoming = next_slot(prefs, now, now)
+            upcoming = next_slot(prefs, now, counted)
             outcome = DeliveryOutcome("unconfirmed", next_slot_at=upcoming)
             return await self._finish(claim, outcome, now)
         ready = out_of_quiet(prefs, now)
-        if ready > now:  # a late slot (downtime) would land in quiet hours: wait for their end
+        # slots are planned outside quiet hours (schedule.slot_on); a late one (downtime, a
+        # retry, a slot planned before the quiet hours changed) waits for their end
+        if ready > now:
             return await self._finish(claim, DeliveryOutcome("deferred", next_slot_at=ready), now)
         state, facts = await learner_state(self.storage, user, language, now)
         if not in_training(state.subscriptions, facts.has_cards, state.has_progress):
@@ -171,7 +176,8 @@ class DeliveryEngine(SingleRun):
             lessons=tuple(lesson_id for _, lesson_id in plan.lessons),
             finished_series=plan.finished,
             nudge=plan.is_nudge,
-            next_slot_at=next_slot(prefs, now, now),
+            next_slot_at=next_slot(prefs, now, counted),
+            counted_at=counted,
         )
         return await self._finish(claim, outcome, now)
 

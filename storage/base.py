@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -121,6 +122,8 @@ class DeliveryOutcome:
     finished_series: tuple[str, ...] = ()  # subscriptions now finished
     nudge: bool = False  # counts towards "one nudge a day" and "three ignored"
     next_slot_at: datetime | None = None
+    # sent: the moment it counts for (schedule.counts_for), kept as last_slot_at; None: now
+    counted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,11 @@ class Storage(ABC):
     @abstractmethod
     async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
         """Remember (or forget) which typed answer the bot asked the user for."""
+
+    @abstractmethod
+    async def forget_awaiting(self, values: Sequence[str], keep: Collection[int]) -> int:
+        """Clear ``awaiting`` where it is one of ``values``, except for the users ``keep``;
+        answers how many were cleared (an admin's draft state once they are no longer one)."""
 
     @abstractmethod
     async def schedule(
@@ -552,8 +560,14 @@ class Storage(ABC):
     async def is_member(self, team_id: int, user_id: int) -> bool: ...
 
     @abstractmethod
-    async def team_latest_ratings(self, team_id: int) -> list[dict[str, int]]:
-        """Each member's latest finished assessment (no user ids: aggregates only)."""
+    async def team_latest_ratings(
+        self, team_id: int, excluding: int | None = None
+    ) -> list[dict[str, int]]:
+        """Each member's latest finished assessment (no user ids: aggregates only).
+
+        ``excluding`` leaves out one member, the viewer: a manager's own answers never
+        count toward (or sit inside) the figures the manager sees.
+        """
 
     # Personal data ---------------------------------------------------------------------
     @abstractmethod

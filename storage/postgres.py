@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -206,6 +206,15 @@ class PostgresStorage(Storage):
 
     async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
         await self.pool.execute("UPDATE users SET awaiting = $1 WHERE id = $2", awaiting, user_id)
+
+    async def forget_awaiting(self, values: Sequence[str], keep: Collection[int]) -> int:
+        status = await self.pool.execute(
+            "UPDATE users SET awaiting = NULL WHERE awaiting = ANY($1::text[]) "
+            "AND NOT (id = ANY($2::bigint[]))",
+            list(values),
+            list(keep),
+        )
+        return int(status.split()[-1])
 
     async def schedule(
         self, user_id: int, next_slot_at: datetime | None, *, only_if_unset: bool = False
@@ -449,7 +458,7 @@ class PostgresStorage(Storage):
             await con.execute(
                 "UPDATE users SET "
                 "next_slot_at = CASE WHEN blocked THEN NULL ELSE $1::timestamptz END, "
-                "last_slot_at = CASE WHEN $2 THEN $3 ELSE last_slot_at END, "
+                "last_slot_at = CASE WHEN $2 THEN $7::timestamptz ELSE last_slot_at END, "
                 "last_nudge_at = CASE WHEN $4 THEN $3 ELSE last_nudge_at END, "
                 "ignored_nudges = ignored_nudges + $5 WHERE id = $6",
                 outcome.next_slot_at,
@@ -458,6 +467,7 @@ class PostgresStorage(Storage):
                 nudge,
                 int(nudge),
                 user_id,
+                outcome.counted_at or now,
             )
 
     async def mark_delivery_sending(
@@ -1017,16 +1027,19 @@ class PostgresStorage(Storage):
             )
         )
 
-    async def team_latest_ratings(self, team_id: int) -> list[dict[str, int]]:
+    async def team_latest_ratings(
+        self, team_id: int, excluding: int | None = None
+    ) -> list[dict[str, int]]:
         rows = await self.pool.fetch(
             """
             SELECT a.id FROM team_members m
             JOIN assessments a ON a.id = (
                 SELECT MAX(id) FROM assessments
                 WHERE user_id = m.user_id AND finished_at IS NOT NULL)
-            WHERE m.team_id = $1
+            WHERE m.team_id = $1 AND m.user_id IS DISTINCT FROM $2
             """,
             team_id,
+            excluding,
         )
         result = []
         for row in rows:
@@ -1043,9 +1056,9 @@ class PostgresStorage(Storage):
         if user is None:
             return {}
         counts = {}
-        for name, table in PERSONAL_TABLES.items():
+        for name, (table, column) in PERSONAL_TABLES.items():
             counts[name] = await self.pool.fetchval(
-                f"SELECT COUNT(*) FROM {table} WHERE user_id = $1", user_id
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = $1", user_id
             )
         profile = {
             k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -1060,6 +1073,8 @@ class PostgresStorage(Storage):
             await con.execute("DELETE FROM review_log WHERE user_id = $1", user_id)
             await con.execute("DELETE FROM quiz_answers WHERE user_id = $1", user_id)
             await con.execute("DELETE FROM broadcast_recipients WHERE chat_id = $1", user_id)
+            # an admin's broadcasts (their chat, their message ids; recipients cascade)
+            await con.execute("DELETE FROM broadcasts WHERE admin_id = $1", user_id)
             row = await con.fetchrow("DELETE FROM users WHERE id = $1 RETURNING id", user_id)
         return row is not None
 

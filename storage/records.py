@@ -141,16 +141,21 @@ def attempt_record(row: Any, when: When = from_db) -> Attempt:
     )
 
 
-# What /mydata counts: label -> table (every table holding rows about a user by user_id).
+# What /mydata counts: label -> (table, column naming the user). Every table holding rows
+# about a user is here, and delete_personal_data removes every one of them.
 PERSONAL_TABLES = {
-    "lessons": "lesson_progress",
-    "quiz_answers": "quiz_answers",
-    "review_cards": "review_cards",
-    "subscriptions": "subscriptions",
-    "assessments": "assessments",
-    "teams": "team_members",
-    "activity_days": "activity_days",
-    "deliveries": "deliveries",
+    "lessons": ("lesson_progress", "user_id"),
+    "quiz_answers": ("quiz_answers", "user_id"),
+    "review_cards": ("review_cards", "user_id"),
+    "review_history": ("review_log", "user_id"),
+    "subscriptions": ("subscriptions", "user_id"),
+    "assessments": ("assessments", "user_id"),
+    "teams": ("team_members", "user_id"),
+    "teams_managed": ("teams", "manager_id"),
+    "activity_days": ("activity_days", "user_id"),
+    "deliveries": ("deliveries", "user_id"),
+    "broadcast_receipts": ("broadcast_recipients", "chat_id"),
+    "broadcasts_sent": ("broadcasts", "admin_id"),  # an admin's own broadcasts
 }
 PROFILE_FIELDS = ("id", "first_name", "language", "tg_language", "timezone", "first_seen",
                   "last_seen")  # fmt: skip

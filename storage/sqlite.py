@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -238,6 +238,18 @@ class SQLiteStorage(Storage):
     async def set_awaiting(self, user_id: int, awaiting: str | None) -> None:
         await self._write("UPDATE users SET awaiting = ? WHERE id = ?", (awaiting, user_id))
 
+    async def forget_awaiting(self, values: Sequence[str], keep: Collection[int]) -> int:
+        if not values:
+            return 0
+        marks = ", ".join("?" * len(values))
+        kept = f" AND id NOT IN ({', '.join('?' * len(keep))})" if keep else ""
+        async with self._tx() as db:
+            rows = await db.execute_fetchall(
+                f"UPDATE users SET awaiting = NULL WHERE awaiting IN ({marks}){kept} RETURNING id",
+                (*values, *keep),
+            )
+        return len(list(rows))
+
     async def schedule(
         self, user_id: int, next_slot_at: datetime | None, *, only_if_unset: bool = False
     ) -> None:
@@ -355,7 +367,7 @@ class SQLiteStorage(Storage):
             await db.execute(
                 "UPDATE users SET "
                 "next_slot_at = CASE WHEN blocked THEN NULL ELSE :next END, "
-                "last_slot_at = CASE WHEN :delivered THEN :now ELSE last_slot_at END, "
+                "last_slot_at = CASE WHEN :delivered THEN :counted ELSE last_slot_at END, "
                 "last_nudge_at = CASE WHEN :nudge THEN :now ELSE last_nudge_at END, "
                 "ignored_nudges = ignored_nudges + :nudge WHERE id = :id",
                 {
@@ -363,6 +375,7 @@ class SQLiteStorage(Storage):
                     "delivered": int(delivered),
                     "nudge": int(delivered and outcome.nudge),
                     "now": stamp,
+                    "counted": to_db(outcome.counted_at or now),
                     "id": user_id,
                 },
             )
@@ -1014,16 +1027,18 @@ class SQLiteStorage(Storage):
         )
         return row is not None
 
-    async def team_latest_ratings(self, team_id: int) -> list[dict[str, int]]:
+    async def team_latest_ratings(
+        self, team_id: int, excluding: int | None = None
+    ) -> list[dict[str, int]]:
         rows = await self._fetchall(
             """
             SELECT a.id FROM team_members m
             JOIN assessments a ON a.id = (
                 SELECT MAX(id) FROM assessments
                 WHERE user_id = m.user_id AND finished_at IS NOT NULL)
-            WHERE m.team_id = ?
+            WHERE m.team_id = ? AND m.user_id IS NOT ?
             """,
-            (team_id,),
+            (team_id, excluding),
         )
         result = []
         for row in rows:
@@ -1040,9 +1055,9 @@ class SQLiteStorage(Storage):
         if user is None:
             return {}
         counts = {}
-        for name, table in PERSONAL_TABLES.items():
+        for name, (table, column) in PERSONAL_TABLES.items():
             row = await self._fetchone(
-                f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,)
+                f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?", (user_id,)
             )
             counts[name] = int(row["n"]) if row else 0
         profile = {k: user[k] for k in PROFILE_FIELDS}
@@ -1055,6 +1070,8 @@ class SQLiteStorage(Storage):
             await db.execute("DELETE FROM review_log WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM quiz_answers WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM broadcast_recipients WHERE chat_id = ?", (user_id,))
+            # an admin's broadcasts (their chat, their message ids; recipients cascade)
+            await db.execute("DELETE FROM broadcasts WHERE admin_id = ?", (user_id,))
             rows = await db.execute_fetchall(
                 "DELETE FROM users WHERE id = ? RETURNING id", (user_id,)
             )

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
+from bot.config import Settings
 from bot.context import CxContext
 from bot.features import fallback
 from bot.features.common import Learner, answer_query, learner, show
@@ -32,7 +33,7 @@ from bot.render import admin as screens
 from bot.render.chart import activity_chart
 from bot.services import broadcast as rules
 from bot.services import training
-from storage.base import Broadcast
+from storage.base import Broadcast, Storage
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +393,14 @@ async def export_command(update: Update, context: CxContext) -> None:
         filename=name,
         caption=me.t.n_("{n} learner", "{n} learners", len(rows)),
     )
+
+
+async def forget_stale_drafts(storage: Storage, settings: Settings) -> None:
+    """At start-up: someone no longer in CXCOACH_ADMIN_IDS may still have a broadcast message
+    awaited; forget it, so their next typed text gets the usual answer, not an error."""
+    cleared = await storage.forget_awaiting((AWAIT_USERS, AWAIT_CHANNEL), settings.admin_ids)
+    if cleared:
+        log.info("forgot %d broadcast draft(s) awaited from former admins", cleared)
 
 
 def register(app: Application) -> None:

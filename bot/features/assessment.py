@@ -305,31 +305,27 @@ async def team_button(update: Update, context: CxContext) -> None:
 
 
 async def _team_results(update: Update, context: CxContext, me: Learner, team) -> None:
-    data = rules.aggregate(await context.storage.team_latest_ratings(team.id))
+    """The team's figures without the manager's own answers (rules.aggregate: the privacy rule)."""
+    others = await context.storage.team_latest_ratings(team.id, excluding=me.user.id)
+    data = rules.aggregate(others)
     if not data.visible:
         await show(update, context, screens.team_waiting_screen(me.t, team, data.answered))
         return
     items = rules.obstacles(context.catalog, me.lang)
     groups = rules.group_scores(items, data.means)
     strongest = rules.strongest(items, data.means)
-    group_spread = []
-    for group in groups:
-        values = [
-            data.spreads[o.lesson.id]
-            for o in items
-            if o.series.id == group.series.id and o.lesson.id in data.spreads
-        ]
-        group_spread.append(sum(values) / len(values) if values else 0.0)
-    png = await asyncio.to_thread(
-        radar_chart,
-        [g.series.series.title for g in groups],
-        [(me.t._("Team mean"), [g.mean for g in groups])],
-        screens.team_chart_title(me.t, team),
-        group_spread,
-    )
-    # the chart first, the numbers and their buttons last (in view)
-    await context.bot.send_photo(me.user.id, png, caption=screens.team_caption(me.t, team))
-    await show(update, context, screens.team_result_screen(me.t, team, data, groups, strongest))
+    shown = [g for g in groups if g.mean]  # a group with no obstacle above the threshold: no axis
+    if len(shown) >= 3:  # a radar needs three axes to read as one
+        png = await asyncio.to_thread(
+            radar_chart,
+            [g.series.series.title for g in shown],
+            [(me.t._("Team mean"), [g.mean for g in shown])],
+            screens.team_chart_title(me.t, team),
+        )
+        # the chart first, the numbers and their buttons last (in view)
+        await context.bot.send_photo(me.user.id, png, caption=screens.team_caption(me.t, team))
+    screen = screens.team_result_screen(me.t, team, data, groups, strongest, data.too_few(items))
+    await show(update, context, screen)
 
 
 # /mydata -----------------------------------------------------------------------------------

@@ -9,30 +9,37 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.context import CxContext
-from bot.i18n import translator
+from bot.i18n import pick_language, translator
 from bot.render import screens
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: CxContext) -> None:
-    """No update ends in an unhandled exception: handle what we can, apologise for the rest."""
+    """No update ends in an unhandled exception: handle what we can, apologise for the rest.
+
+    The apology never touches the database (it may be what failed): its language is the
+    one Telegram reports for the user, else the default.
+    """
     error = context.error
     user = update.effective_user if isinstance(update, Update) else None
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
-        # The learner blocked the bot (or left): mark them and do not retry.
-        if user is not None:
-            await context.storage.set_blocked(user.id, True, context.now())
-        log.info("user %s cannot be reached: %s", user.id if user else "?", error.message)
+        # Only a refusal in the learner's own private chat means they blocked the bot; a
+        # group that kicked the bot says nothing about the member who wrote there.
+        private = chat is not None and chat.type == "private"
+        if user is not None and private and chat.id == user.id:
+            try:
+                await context.storage.set_blocked(user.id, True, context.now())
+            except Exception:  # the database down too: the next send finds them blocked
+                log.exception("could not mark user %s blocked", user.id)
+        log.info("chat %s cannot be reached: %s", chat.id if chat else "?", error.message)
         return
     log.error("error while handling an update", exc_info=error)
     if chat is None or chat.type != "private":
         return
-    lang = context.settings.default_language
-    if user is not None:
-        known = await context.storage.get_user(user.id)
-        lang = (known.language if known and known.language else None) or lang
+    default = context.settings.default_language
+    lang = pick_language(user.language_code if user else None, default)
     screen = screens.error_screen(translator(lang))
     try:
         await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)

@@ -19,7 +19,14 @@ from bot.render.screens import (
     _markup,
     shorten,
 )
-from bot.services.assessment import MIN_TEAM, RATINGS, GroupScore, Obstacle, TeamAggregate
+from bot.services.assessment import (
+    MIN_SPREAD,
+    MIN_TEAM,
+    RATINGS,
+    GroupScore,
+    Obstacle,
+    TeamAggregate,
+)
 from storage.base import Assessment, Team
 
 
@@ -214,10 +221,10 @@ def team_created_screen(t: Translator, team: Team, link: str) -> Screen:
                 t._("Share this link; whoever opens it joins the team and takes the assessment:"),
                 escape(link),
                 t.n_(
-                    "Results appear once {n} member has answered; "
-                    "individual answers are never shown.",
-                    "Results appear once {n} members have answered; "
-                    "individual answers are never shown.",
+                    "Results appear once {n} member other than you has answered; "
+                    "individual answers are never shown, and yours are left out.",
+                    "Results appear once {n} members other than you have answered; "
+                    "individual answers are never shown, and yours are left out.",
                     MIN_TEAM,
                 ),
             ]
@@ -339,12 +346,13 @@ def joined_screen(
 
 
 def team_waiting_screen(t: Translator, team: Team, answered: int) -> Screen:
+    """No obstacle has answers from ``MIN_TEAM`` others yet: no figures at all."""
     return Screen(
         t._(
-            "👥 <b>{name}</b>: {answered} of the {needed} answers needed so far. Results stay "
-            "hidden until then, so that nobody’s answers can be singled out.",
+            "👥 <b>{name}</b>: {answered} of the {needed} answers needed so far, not counting "
+            "yours. Results stay hidden until then, so that nobody’s answers can be singled out.",
             name=team.name,
-            answered=answered,
+            answered=min(answered, MIN_TEAM),
             needed=MIN_TEAM,
         ),
         _markup([_teams_row(t)]),
@@ -358,7 +366,7 @@ def team_chart_title(t: Translator, team: Team) -> str:
 def team_caption(t: Translator, team: Team) -> str:
     return t._(
         "📊 <b>{name}</b>: the team’s mean for each group of obstacles, from 1 (not true of "
-        "the company at all) to 5 (very true). The pale band shows how far the answers spread.",
+        "the company at all) to 5 (very true), without your own answers.",
         name=team.name,
     )
 
@@ -369,25 +377,41 @@ def team_result_screen(
     data: TeamAggregate,
     groups: Sequence[GroupScore],
     strongest: Sequence[Obstacle],
+    too_few: Sequence[Obstacle] = (),
 ) -> Screen:
+    """Only what ``rules.aggregate`` lets through: means from 3 others, agreement from 5."""
+    not_yet = t._("not enough answers yet")
     lines = [
         t.n_(
-            "📊 <b>{name}</b>: {n} member answered",
-            "📊 <b>{name}</b>: {n} members answered",
+            "📊 <b>{name}</b>: {n} member answered, not counting you",
+            "📊 <b>{name}</b>: {n} members answered, not counting you",
             data.answered,
             name=team.name,
         ),
         "",
     ]
     for group in groups:
-        lines.append(f"• {escape(group.series.series.title)}: {score(t, group.mean)}/5")
+        value = f"{score(t, group.mean)}/5" if group.mean else not_yet
+        lines.append(f"• {escape(group.series.series.title)}: {value}")
     if strongest:
-        lines += ["", t._("<b>The team’s strongest obstacles</b> (mean ± spread)")]
+        lines += ["", t._("<b>The team’s strongest obstacles</b> (mean of 1–5)")]
         for number, o in enumerate(strongest, start=1):
             lesson_id = o.lesson.id
+            line = f"{number}. <b>{escape(o.lesson.title)}</b>: {score(t, data.means[lesson_id])}"
+            if lesson_id in data.agree:
+                line += ", " + (
+                    t._("answers mostly agree") if data.agree[lesson_id] else t._("answers differ")
+                )
+            lines.append(line)
+        if any(o.lesson.id not in data.agree for o in strongest):
             lines.append(
-                f"{number}. <b>{escape(o.lesson.title)}</b>: "
-                f"{score(t, data.means[lesson_id])} ± {score(t, data.spreads[lesson_id])}"
+                t.n_(
+                    "Whether the answers agree is shown once {n} person other than you has rated "
+                    "an obstacle.",
+                    "Whether the answers agree is shown once {n} people other than you have rated "
+                    "an obstacle.",
+                    MIN_SPREAD,
+                )
             )
         lines += ["", t._("<b>Suggested plan:</b> the whole team takes these series:")]
         seen = []
@@ -395,6 +419,16 @@ def team_result_screen(
             if o.series.id not in seen:
                 seen.append(o.series.id)
                 lines.append(f"• {escape(o.series.series.title)}")
+    if too_few:
+        lines += ["", t._("<b>Not enough answers yet</b> for:")]
+        lines += [f"• {escape(o.lesson.title)}" for o in too_few]
+        lines.append(
+            t.n_(
+                "Each obstacle shows once {n} person other than you has rated it.",
+                "Each obstacle shows once {n} people other than you have rated it.",
+                MIN_TEAM,
+            )
+        )
     return Screen("\n".join(lines), _markup([_teams_row(t)]))
 
 
@@ -457,11 +491,15 @@ def _data_labels(t: Translator) -> dict[str, str]:
         "lessons": t._("lessons opened (completed ones included)"),
         "quiz_answers": t._("quiz answers"),
         "review_cards": t._("review cards"),
+        "review_history": t._("review answers (history)"),
         "subscriptions": t._("subscriptions"),
         "assessments": t._("assessments"),
         "teams": t._("teams"),
+        "teams_managed": t._("teams you manage"),
         "activity_days": t._("days with activity"),
         "deliveries": t._("lessons sent on schedule"),
+        "broadcast_receipts": t._("announcements delivered to you"),
+        "broadcasts_sent": t._("broadcasts you created"),
     }
 
 
@@ -505,6 +543,7 @@ def mydata_screen(t: Translator, data: dict[str, object], tz: tzinfo, zone: str)
     lines += [
         "",
         t._("No message texts are stored, only what you chose and answered."),
+        t._("Who sees what: /privacy."),
     ]
     return Screen(
         "\n".join(lines), _markup([[_button(t._("🗑 Delete all my data"), cb.MyData(False))]])
@@ -514,8 +553,9 @@ def mydata_screen(t: Translator, data: dict[str, object], tz: tzinfo, zone: str)
 def mydata_confirm_screen(t: Translator) -> Screen:
     return Screen(
         t._(
-            "Delete your progress, answers, review cards, subscriptions, assessments and teams "
-            "you manage? This cannot be undone."
+            "Delete your progress, answers, review cards and their history, subscriptions, "
+            "assessments, teams you manage and the record of announcements sent to you? "
+            "This cannot be undone."
         ),
         _markup(
             [

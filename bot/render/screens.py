@@ -252,8 +252,9 @@ def more_screen(t: Translator) -> Screen:
             t._("👥 <b>Teams</b>: the same diagnostic for a whole team through a shared link; "
                 "the manager sees only the team’s averages."),
             t._("🌐 <b>Language</b>: English, Русский or Українська."),
-            t._("❓ <b>Help</b>: every command. /mydata shows and deletes what I store "
-                "about you."),
+            t._("❓ <b>Help</b>: every command."),
+            t._("🔒 <b>Privacy</b>: what I store and who sees it (/privacy); /mydata shows "
+                "and deletes what I store about you."),
         ]
     )  # fmt: skip
     rows = [
@@ -262,7 +263,7 @@ def more_screen(t: Translator) -> Screen:
             _button(t._("👥 Teams"), cb.Teams()),
         ],
         [_button(t._("🌐 Language"), cb.Languages()), _button(t._("❓ Help"), cb.Help())],
-        [_button(t._("🏠 Menu"), cb.Menu())],
+        [_button(t._("🔒 Privacy"), cb.Privacy()), _button(t._("🏠 Menu"), cb.Menu())],
     ]
     return Screen(text, _markup(rows))
 
@@ -604,6 +605,7 @@ def help_screen(t: Translator) -> Screen:
             t._("/assess: rate which obstacles hold your company back; get a plan"),
             t._("/team: a team diagnostic with a shared link (/team new Name)"),
             t._("/mydata: see and delete what the bot stores about you"),
+            t._("/privacy: what the bot stores and who sees it"),
             t._("/language: change the language"),
             t._("/help: this message"),
             "",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
-from zoneinfo import ZoneInfo
 
+from bot.services.schedule import zone
 from storage.base import Audience, QuestionStats
 
 IDLE_STEPS = (None, 7, 14, 30)  # the idle filter cycles through these (days)
@@ -51,7 +51,7 @@ def run_at(arg: str, now: datetime, timezone: str) -> datetime:
     """'60' -> in an hour; 'tm' -> tomorrow 09:00 in the admin's time zone."""
     if arg == "60":
         return now + timedelta(hours=1)
-    tz = ZoneInfo(timezone) if "/" in timezone else UTC
+    tz = zone(timezone)  # named zones and fixed offsets (UTC+05:30) alike
     tomorrow = now.astimezone(tz).date() + timedelta(days=1)
     return datetime.combine(tomorrow, dtime(9, 0), tzinfo=tz).astimezone(UTC)
 

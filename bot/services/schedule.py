@@ -12,10 +12,24 @@ Rules that the tests pin down:
   and in summer; a time that does not exist on a spring-forward day moves forward with the
   clock (02:30 -> 03:30), an ambiguous one on a fall-back day is taken once (its first
   occurrence);
+* one lesson per chosen weekday, whatever the time, the zone, DST and quiet hours: each
+  chosen day D has ONE slot, :func:`slot_on` — D's local time, or, when that is within the
+  quiet hours, their end (the next morning when they began that evening: a 22:30 slot with
+  quiet hours 22:00-08:00 is D's lesson, delivered at 08:00 on D+1, and D+1's own lesson
+  still comes, at 08:00 on D+2). The slot is stored as that moment, so "Next delivery" says
+  when the lesson really comes; nothing unprompted is ever sent in quiet hours;
 * never two slots on one local date: the next slot is always on a later local date than the
-  last delivered one, even after a change of time zone or delivery time;
-* after downtime, a missed slot is delivered once (the next one is computed from *now*);
-* nothing unprompted in quiet hours: a slot that falls in them waits for their end;
+  one the last delivery counts for (:func:`counts_for`: the slot it went out for, when it was
+  on time, quiet hours not counted; the moment it was sent, when it was a catch-up), even
+  after a change of time zone, delivery time or quiet hours. With unchanged settings the
+  slots of consecutive chosen days always fall on different local dates, so this never takes
+  a chosen day's lesson away. Where the two rules meet, the chosen day wins for a lesson that
+  was on time (one that slipped into quiet hours, say a 21:59 slot drained at 22:01, comes
+  at 08:00 and that day's own 21:59 lesson still comes), and "never two in a day" wins for
+  a catch-up after downtime or a change (it stands in for the day it is sent on: two
+  lessons within hours read as a glitch, and the drip is a sequence that simply goes on);
+* after downtime, a missed slot is delivered once (the next one is computed from *now*); a
+  catch-up that falls in quiet hours waits for their end;
 * at most one nudge (review or reminder) a day, none after three ignored in a row.
 """
 
@@ -262,24 +276,82 @@ def _at(day: date, minutes: int, tz: tzinfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def next_slot(prefs: Prefs, after: datetime, last_slot: datetime | None = None) -> datetime | None:
-    """The first slot strictly after ``after`` on a local date later than ``last_slot``'s.
+def slot_on(prefs: Prefs, day: date) -> datetime:
+    """When the lesson of ``day`` (a chosen weekday) is delivered: the local delivery time
+    (DST-adjusted as in :func:`_at`), or the end of the quiet hours it falls in — the next
+    morning's when they began that evening."""
+    return out_of_quiet(prefs, _at(day, prefs.time, prefs.tz))
 
-    None when no weekday is chosen. ``last_slot`` is when the last slot was delivered.
+
+def next_slot(prefs: Prefs, after: datetime, last_slot: datetime | None = None) -> datetime | None:
+    """The first slot (:func:`slot_on` of a chosen weekday) strictly after ``after`` and on a
+    local date later than ``last_slot``'s.
+
+    None when no weekday is chosen. ``last_slot`` is the moment the last delivery counts for
+    (:func:`counts_for`; storage keeps it as ``last_slot_at``).
     """
     if not prefs.days & ALL_DAYS:
         return None
     tz = prefs.tz
     start = after.astimezone(tz).date()
     last_date = last_slot.astimezone(tz).date() if last_slot is not None else None
-    for offset in range(9):
+    for offset in range(-1, 9):  # from yesterday: its lesson may wait for this morning
         day = start + timedelta(days=offset)
-        if not prefs.has_day(day) or (last_date is not None and day <= last_date):
+        if not prefs.has_day(day):
             continue
-        slot = _at(day, prefs.time, tz)
-        if slot > after:
+        slot = slot_on(prefs, day)
+        if slot > after and (last_date is None or slot.astimezone(tz).date() > last_date):
             return slot
     return None  # pragma: no cover - 9 days always hold a chosen weekday
+
+
+# A delivery this late after its slot (quiet hours do not count: the bot may not write then)
+# is a catch-up after downtime: it takes the place of the day it is sent on. Sooner (a busy
+# drain, a retry, a slot just before midnight sent after it, one that slipped into quiet
+# hours and waited for the morning) it counts for its slot, so the next day's lesson comes.
+ON_TIME = timedelta(hours=3)
+
+
+def latest_slot(prefs: Prefs, moment: datetime) -> datetime | None:
+    """The latest slot (:func:`slot_on` of a chosen weekday) at or before ``moment``."""
+    if not prefs.days & ALL_DAYS:
+        return None
+    today = moment.astimezone(prefs.tz).date()
+    for offset in range(1, -9, -1):
+        day = today + timedelta(days=offset)
+        if prefs.has_day(day) and (slot := slot_on(prefs, day)) <= moment:
+            return slot
+    return None  # pragma: no cover - 9 days always hold a chosen weekday
+
+
+def awake_between(prefs: Prefs, start: datetime, end: datetime) -> timedelta:
+    """The time from ``start`` to ``end`` outside the quiet hours."""
+    if end <= start:
+        return timedelta(0)
+    total = end - start
+    qs, qe = prefs.quiet_start, prefs.quiet_end
+    if qs is None or qe is None:
+        return total
+    tz = prefs.tz
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    day = first - timedelta(days=1)
+    while day <= last:
+        quiet_from = _at(day, qs, tz)
+        quiet_to = _at(day + timedelta(days=1 if qs > qe else 0), qe, tz)
+        overlap = min(end, quiet_to) - max(start, quiet_from)
+        if overlap > timedelta(0):
+            total -= overlap
+        day += timedelta(days=1)
+    return max(total, timedelta(0))
+
+
+def counts_for(prefs: Prefs, sent: datetime) -> datetime:
+    """The moment a delivery sent at ``sent`` counts for (the next slot comes on a later
+    local date): the latest slot when it went out within ``ON_TIME`` of it, else ``sent``."""
+    slot = latest_slot(prefs, sent)
+    if slot is not None and awake_between(prefs, slot, sent) <= ON_TIME:
+        return slot
+    return sent
 
 
 def out_of_quiet(prefs: Prefs, moment: datetime) -> datetime:

@@ -198,10 +198,61 @@ async def test_a_team_link_mid_assessment_continues_it_and_the_team_counts_it(ha
     chart = await manager.next_message()
     report = await manager.next_message()
     assert chart.kind == "photo" and "Front office" in chart.caption
-    assert "Front office: 3 members answered" in report.text
+    assert "Front office: 3 members answered, not counting you" in report.text
     # obstacles 1-3: 5 (rated before joining), 3 and 3: the first member's early answers count
-    assert report.text.count("3.7 ± 0.9") == 3
+    assert report.text.count(": 3.7\n") == 3 and "±" not in report.text  # 3 others: no spread
     assert "M0" not in report.text and labels(report) == ["👥 My teams", "🏠 Menu"]
+
+
+async def test_a_manager_sees_numbers_only_from_three_others_and_per_obstacle(harness):
+    """The manager's own answers never count; two members: nothing; a third: numbers, except
+    for the obstacles that fewer than three of them rated."""
+    decimal = re.compile(r"\d[.,]\d")
+    manager = await greeted(harness, 3000, "Maria")
+    link, created = await team_of(manager, "Front office")
+    await rate_until_done(manager, await start_assessment(manager), lambda i: 1)
+
+    # the first member finished an assessment before the last series existed: seeded as such
+    early = await greeted(harness, 3001, "Early")
+    older = await harness.storage.start_assessment(3001, harness.clock())
+    for o in ITEMS:
+        if o.series.id != "prejudices":
+            assert await harness.storage.rate_obstacle(
+                older.id, 3001, o.lesson.id, 5, older.started_at
+            )
+    assert await harness.storage.finish_assessment(older.id, 3001, harness.clock())
+    await early.send(f"/start {link}")
+    assert "already counts for the team" in (await early.next_message()).text
+
+    second = await greeted(harness, 3002, "Second")
+    await second.send(f"/start {link}")
+    await second.press(await second.next_message(), "📋 Start the assessment")
+    await rate_until_done(second, await second.next_edit(), lambda i: 4)
+
+    await manager.press(created, "📊 Team results")
+    waiting = await manager.next_message()
+    assert "2 of the 3 answers needed so far, not counting yours" in waiting.text
+    assert waiting.kind != "photo" and not decimal.search(waiting.text)
+    await manager.expect_no_event()  # no chart either
+
+    third = await greeted(harness, 3003, "Third")
+    await third.send(f"/start {link}")
+    await third.press(await third.next_message(), "📋 Start the assessment")
+    await rate_until_done(third, await third.next_edit(), lambda i: 3)
+
+    await manager.press(live(manager, created), "📊 Team results")
+    chart = await manager.next_message()
+    report = await manager.next_message()
+    assert chart.kind == "photo" and "without your own answers" in chart.caption
+    text = report.text
+    assert "Front office: 3 members answered, not counting you" in text
+    # (5 + 4 + 3) / 3: the manager's 1s are left out, or the mean would read 3.2
+    assert "Why customer-centricity fails: 4.0/5" in text and "3.2" not in text
+    assert "Prejudices about customer processes: not enough answers yet" in text
+    missing = text.split("Not enough answers yet for:")[1]
+    assert "Too big for personal service?" in missing and "Departments at war" not in missing
+    assert "Each obstacle shows once 3 people other than you have rated it." in missing
+    assert "±" not in text and "agree," not in text  # 3 others: a mean, never a spread
 
 
 async def test_a_team_link_after_a_finished_assessment_and_a_second_team(harness):

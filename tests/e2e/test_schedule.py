@@ -463,3 +463,35 @@ async def test_unsubscribe_can_be_undone_and_pause_from_a_drip_keeps_the_lesson(
     await user.press(drip, data="subs:n")
     listing = await user.next_message()  # a new message: the lesson is not replaced
     assert "paused" in listing.text
+
+
+async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, clock):
+    """A Kyiv learner who chose 22:30 before settings refused times inside the quiet hours
+    (22:00-08:00): each weekday's lesson waits for the next morning, and none is skipped."""
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    # stored directly, with the slot the old engine planned: Monday 22:30
+    await h.storage.set_prefs(1001, at(23, 20, 30), delivery_time=22 * 60 + 30)
+    titles = [lesson.title for lesson in h.catalog.series("en", "why-cx-fails").lessons]
+
+    clock.set(at(23, 20, 31))  # Monday 22:31: quiet hours, nothing
+    await user.expect_no_event(0.4)
+    received = []
+    for day in (24, 25, 26, 27, 28):  # 08:01 on Tuesday to Saturday: Monday's to Friday's
+        clock.set(at(day, 6, 1))
+        received.append((await user.next_message()).text)
+        if day == 24:
+            await user.send("/settings")  # it says when the next lesson really comes
+            overview = (await user.next_message()).text
+            assert "Next delivery: Wed 25 Nov, 08:00" in overview
+            clock.set(at(24, 20, 31))  # Tuesday 22:31: Tuesday's lesson waits for the morning
+            await user.expect_no_event(0.4)
+    for text, title in zip(received, titles, strict=False):
+        assert text.startswith("📬 Your lesson for today") and title.strip("“”") in text
+    clock.set(at(29, 6, 1))  # Sunday and Monday mornings: Saturday and Sunday are not chosen
+    await user.expect_no_event(0.4)
+    clock.set(at(30, 6, 1))
+    await user.expect_no_event(0.4)
+    clock.set(datetime(2026, 12, 1, 6, 1, tzinfo=UTC))  # Tuesday 08:01: Monday's lesson
+    assert titles[5].strip("“”") in (await user.next_message()).text
+    await user.expect_no_event(0.4)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
+from itertools import combinations_with_replacement
+
 from bot.app import load_catalog
 from bot.i18n import translator
-from bot.render.assessment import change, language_name, result_screen, score
+from bot.render.assessment import (
+    change,
+    language_name,
+    result_screen,
+    score,
+    team_result_screen,
+)
 from bot.render.chart import LABEL_WIDTH, label_lines
 from bot.render.screens import WIDE_LABEL
 from bot.services.assessment import (
+    MIN_SPREAD,
     MIN_TEAM,
+    RATINGS,
     aggregate,
     clean_team_name,
     group_scores,
@@ -18,7 +30,7 @@ from bot.services.assessment import (
     strongest,
     team_code,
 )
-from storage.base import team_name_key
+from storage.base import Team, team_name_key
 
 ITEMS = obstacles(load_catalog(), "en")
 
@@ -40,13 +52,119 @@ def test_scores_strongest_and_plan():
     assert next_unrated(ITEMS, {"all-is-fine": 3}) == 1 and next_unrated(ITEMS, ratings) is None
 
 
-def test_team_aggregate_hides_until_three_answers():
+def test_team_figures_are_per_obstacle_and_only_from_three_others():
+    # the viewer's answers never arrive here (storage leaves them out): these are the others
     two = aggregate([{"silos": 5}, {"silos": 1}])
-    assert not two.visible and MIN_TEAM == 3
-    three = aggregate([{"silos": 5}, {"silos": 3}, {"silos": 1}])
-    assert (
-        three.visible and three.means["silos"] == 3.0 and round(three.spreads["silos"], 2) == 1.63
+    assert not two.visible and two.means == {} and MIN_TEAM == 3
+    mixed = aggregate([{"silos": 5, "new": 2}, {"silos": 3}, {"silos": 1}])
+    assert mixed.visible and mixed.means == {"silos": 3.0}  # "new": one member, never shown
+    assert mixed.agree == {}  # 3 others: a mean, but no spread
+    assert [o.lesson.id for o in mixed.too_few(ITEMS)] == [
+        o.lesson.id for o in ITEMS if o.lesson.id != "silos"
+    ]
+    five = aggregate(
+        [{"silos": r, "culture": c} for r, c in zip([3, 3, 3, 3, 4], [1, 1, 5, 5, 5], strict=True)]
     )
+    assert five.agree == {"silos": True, "culture": False} and MIN_SPREAD == 5
+
+
+# Reconstruction: what the manager can work out from what the screens show ----------------
+EN = translator("en")
+
+
+def shown(own: int, others: tuple[int, ...]) -> tuple:
+    """What the manager reads about one obstacle, formatted as the screens format it.
+
+    ``own`` is the manager's own rating: the manager knows it, the figures leave it out."""
+    view = aggregate([{"x": rating} for rating in others])
+    mean = score(EN, view.means["x"]) if "x" in view.means else None
+    return mean, view.agree.get("x")
+
+
+def shown_before(own: int, others: tuple[int, ...]) -> tuple:
+    """The old screens: the manager counted, mean ± population spread to one decimal."""
+    values = [own, *others]
+    if len(values) < 3:
+        return None, None
+    return score(EN, statistics.fmean(values)), score(EN, statistics.pstdev(values))
+
+
+def shown_numeric_spread(own: int, others: tuple[int, ...]) -> tuple:
+    """A tempting variant: the viewer left out, but the spread as a number from 5 others."""
+    mean, _ = shown(own, others)
+    spread = score(EN, statistics.pstdev(others)) if len(others) >= MIN_SPREAD else None
+    return mean, spread
+
+
+def worlds(display, own: int, n: int) -> dict[tuple, set[tuple[int, ...]]]:
+    """Every multiset of the n others' ratings the manager cannot tell apart, by display."""
+    seen: dict[tuple, set[tuple[int, ...]]] = defaultdict(set)
+    for others in combinations_with_replacement(RATINGS, n):
+        seen[display(own, others)].add(others)
+    return seen
+
+
+def determined(candidates: set[tuple[int, ...]]) -> bool:
+    """Whether some member's rating is certain: figures are anonymous, so any member may
+    hold any place of any candidate, and a rating is certain only if it is the one value
+    left in all of them."""
+    return len({rating for others in candidates for rating in others}) == 1
+
+
+def test_no_figure_shown_to_a_manager_determines_a_members_rating():
+    """Every team size around the thresholds (the manager plus 0..12 members who answered),
+    every rating of the manager's own, every combination of the others' ratings."""
+    words = set()
+    for own in RATINGS:
+        for n in range(13):
+            shown_worlds = worlds(shown, own, n)
+            for display, candidates in shown_worlds.items():
+                mean, agree = display
+                if n < 3:  # the project’s rule: 3 people other than the viewer
+                    assert display == (None, None), (n, candidates)  # nothing at all
+                    continue
+                assert mean is not None and (agree is None or n >= MIN_SPREAD)
+                if mean in ("1.0", "5.0"):
+                    # the one thing no mean can hide: all of at least 3 others said the same
+                    assert candidates == {(int(mean[0]),) * n}
+                    continue
+                assert not determined(candidates), (own, n, display, candidates)
+                if agree is not None:  # the word never pins the ratings the mean leaves open
+                    words.add((n, agree))
+                    mean_only = [c for d, c in shown_worlds.items() if d[0] == mean]
+                    assert len(candidates) > 1 or len(set().union(*mean_only)) == 1, display
+    assert {(n, w) for n in range(MIN_SPREAD, 13) for w in (True, False)} <= words
+
+
+def test_the_reconstruction_finds_the_leaks_the_rule_closes():
+    # before: manager + 2 members, mean ± spread: the two members' ratings, exactly
+    for own in RATINGS:
+        assert all(len(c) == 1 for c in worlds(shown_before, own, 2).values())
+    assert worlds(shown_before, 5, 2)[("4.0", "0.8")] == {(3, 4)}
+    # a spread as a number, even from 5 others: 3.0 ± 0.0 gives everyone's 3 away
+    unanimous = worlds(shown_numeric_spread, 1, 5)[("3.0", "0.0")]
+    assert determined(unanimous) and unanimous == {(3, 3, 3, 3, 3)}
+    # the rule's words at the same place: ratings that differ are still possible
+    assert not determined(worlds(shown, 1, 5)[("3.0", True)])
+
+
+def test_the_team_screen_says_not_enough_answers_instead_of_a_number():
+    team = Team(id=1, name="North", manager_id=1, code="c" * 10, created_at=None, members=4)
+    others = [{"silos": 5, "culture": 4}, {"silos": 4, "culture": 4}, {"silos": 5}]
+    data = aggregate(others)
+    top = strongest(ITEMS, data.means)
+    screen = team_result_screen(
+        EN, team, data, group_scores(ITEMS, data.means), top, data.too_few(ITEMS)
+    )
+    assert "<b>North</b>: 3 members answered, not counting you" in screen.text
+    assert "• Why customer-centricity fails: 4.7/5" in screen.text
+    assert "• Organisational blockers: not enough answers yet" in screen.text  # culture: 2
+    assert "<b>Departments at war</b>: 4.7\n" in screen.text  # 3 others: no spread, no word
+    assert "Whether the answers agree is shown once 5 people other than you" in screen.text
+    missing = screen.text.split("<b>Not enough answers yet</b> for:")[1]
+    assert "• Culture eats CX too" in missing and "Departments at war" not in missing
+    assert "Each obstacle shows once 3 people other than you have rated it." in screen.text
+    assert "4.0" not in screen.text  # culture's mean of two never appears
 
 
 def test_team_codes_and_names():

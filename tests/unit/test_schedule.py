@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import load_catalog
 from bot.services.schedule import (
     ALL_DAYS,
+    ON_TIME,
     QUICK_ZONES,
     WEEKDAYS,
     LearnerState,
     Prefs,
     Subscription,
     best_streak,
+    counts_for,
     nearest_allowed,
     next_slot,
     out_of_quiet,
@@ -27,6 +31,7 @@ from bot.services.schedule import (
     plan_slot,
     quick_zones,
     quiet_contains,
+    slot_on,
     streak,
     zone,
 )
@@ -60,16 +65,19 @@ def test_slot_keeps_local_time_across_dst():
     assert next_slot(kyiv(), utc(2026, 10, 24, 8)) == utc(2026, 10, 25, 7)  # 09:00 EET again
 
 
+NO_QUIET = {"quiet_start": None, "quiet_end": None}  # a night-time slot without quiet hours
+
+
 def test_a_time_skipped_by_spring_forward_moves_forward():
-    slot = next_slot(kyiv("03:30"), utc(2026, 3, 28, 12))
+    slot = next_slot(kyiv("03:30", **NO_QUIET), utc(2026, 3, 28, 12))
     assert slot == utc(2026, 3, 29, 1, 30)  # 04:30 summer time, an hour "late" like the clock
     assert slot.astimezone(zone(KYIV)).hour == 4
 
 
 def test_an_ambiguous_time_on_fall_back_day_is_taken_once():
-    first = next_slot(kyiv("03:30"), utc(2026, 10, 24, 12))
+    first = next_slot(kyiv("03:30", **NO_QUIET), utc(2026, 10, 24, 12))
     assert first == utc(2026, 10, 25, 0, 30)  # the first 03:30 (summer time)
-    after = next_slot(kyiv("03:30"), first, last_slot=first)
+    after = next_slot(kyiv("03:30", **NO_QUIET), first, last_slot=first)
     assert after == utc(2026, 10, 26, 1, 30)  # not the second 03:30 an hour later
 
 
@@ -103,6 +111,74 @@ def test_quiet_hours_across_midnight():
     assert out_of_quiet(prefs, noon) == noon
     off = kyiv(quiet_start=None, quiet_end=None)
     assert out_of_quiet(off, utc(2026, 11, 23, 23)) == utc(2026, 11, 23, 23)
+
+
+def deliveries(prefs: Prefs, start: datetime, n: int, late: timedelta = timedelta(minutes=1)):
+    """The first ``n`` deliveries of the engine's rule, each sent ``late`` after its slot."""
+    slot, sent = next_slot(prefs, start), []
+    for _ in range(n):
+        sent.append(slot)
+        slot = next_slot(prefs, slot + late, counts_for(prefs, slot + late))
+    return [moment.astimezone(prefs.tz).strftime("%a %d %H:%M") for moment in sent]
+
+
+def test_an_evening_time_in_quiet_hours_gives_every_chosen_day_its_lesson():
+    # the review's case: 22:30 in Kyiv, quiet hours 22:00-08:00, Monday to Friday. Each
+    # day's lesson waits for the next morning, and the next day's own lesson still comes.
+    prefs = kyiv("22:30", days=WEEKDAYS, quiet_start=22 * 60, quiet_end=8 * 60)
+    monday_noon = utc(2026, 11, 23, 10)
+    assert deliveries(prefs, monday_noon, 7) == [
+        "Tue 24 08:00",  # Monday's
+        "Wed 25 08:00",  # Tuesday's
+        "Thu 26 08:00",
+        "Fri 27 08:00",
+        "Sat 28 08:00",  # Friday's; Saturday and Sunday are not chosen
+        "Tue 01 08:00",  # next Monday's
+        "Wed 02 08:00",
+    ]
+    assert slot_on(prefs, date(2026, 11, 23)) == utc(2026, 11, 24, 6)
+    # Monday 23:00: Monday's lesson is still to come, tomorrow morning
+    assert next_slot(prefs, utc(2026, 11, 23, 21)) == utc(2026, 11, 24, 6)
+
+
+def test_a_time_in_quiet_hours_that_end_the_same_day_waits_for_their_end():
+    early = kyiv("06:00", quiet_start=23 * 60, quiet_end=7 * 60)  # after midnight: same day
+    assert deliveries(early, utc(2026, 11, 23, 10), 3) == [
+        "Tue 24 07:00",
+        "Wed 25 07:00",
+        "Thu 26 07:00",
+    ]
+    lunch = kyiv("13:30", quiet_start=13 * 60, quiet_end=14 * 60)  # not across midnight
+    assert deliveries(lunch, utc(2026, 11, 23, 10), 2) == ["Mon 23 14:00", "Tue 24 14:00"]
+
+
+def test_a_slot_sent_just_after_midnight_still_lets_the_next_day_have_its_own():
+    prefs = kyiv("23:50", quiet_start=None, quiet_end=None)
+    assert deliveries(prefs, utc(2026, 11, 23, 10), 3, late=timedelta(minutes=20)) == [
+        "Mon 23 23:50",  # sent at 00:10 on Tuesday
+        "Tue 24 23:50",
+        "Wed 25 23:50",
+    ]
+    slot = utc(2026, 11, 23, 21, 50)
+    assert counts_for(prefs, slot + ON_TIME) == slot
+    three_hours_later = slot + ON_TIME + timedelta(seconds=1)
+    assert counts_for(prefs, three_hours_later) == three_hours_later  # a catch-up
+
+
+def test_a_slot_that_slipped_into_quiet_hours_still_counts_for_its_day():
+    prefs = kyiv("21:55", quiet_start=22 * 60, quiet_end=8 * 60)
+    slot = utc(2026, 11, 23, 19, 55)  # Monday 21:55; the drain reaches it at 22:05
+    assert out_of_quiet(prefs, slot + timedelta(minutes=10)) == utc(2026, 11, 24, 6)
+    sent = utc(2026, 11, 24, 6, 1)  # it waited for 08:00: 6 minutes late, quiet hours aside
+    assert counts_for(prefs, sent) == slot
+    assert next_slot(prefs, sent, counts_for(prefs, sent)) == utc(2026, 11, 24, 19, 55)
+
+
+def test_a_late_catch_up_stands_in_for_the_day_it_is_sent_on():
+    prefs = kyiv("09:00")  # default quiet hours 22:00-08:00
+    sent = utc(2026, 11, 27, 6, 30)  # the bot was down from Monday until Friday 08:30
+    assert counts_for(prefs, sent) == sent  # Thursday's 09:00 was 13 awake hours ago
+    assert next_slot(prefs, sent, counts_for(prefs, sent)) == utc(2026, 11, 28, 7)  # not Fri 09:00
 
 
 # parsing --------------------------------------------------------------------------------
@@ -278,29 +354,170 @@ def test_streaks():
     assert best_streak(days) == 3 and best_streak([]) == 0
 
 
-# the property: no slot is ever delivered twice ---------------------------------------------
+# the properties: one lesson per chosen weekday, never a slot twice -------------------------
 zones = st.sampled_from(
     [
         "Europe/Kyiv",
         "Europe/London",
         "America/New_York",
+        "America/Santiago",  # DST changes at midnight
         "Asia/Almaty",
         "UTC+05:30",
-        "Australia/Lord_Howe",
+        "Australia/Lord_Howe",  # half-hour DST
     ]
 )
-prefs_strategy = st.builds(
-    Prefs,
-    timezone=zones,
-    time=st.integers(0, 24 * 60 - 1),
-    days=st.integers(1, ALL_DAYS),
-    quiet_start=st.none(),
-    quiet_end=st.none(),
+times = st.one_of(
+    st.integers(0, 24 * 60 - 1),
+    st.sampled_from(
+        [22 * 60 + 30, 23 * 60 + 59, 0, 2 * 60 + 30, 6 * 60, 7 * 60 + 30, 21 * 60 + 55]
+    ),
 )
+quiet_hours = st.one_of(
+    st.just((None, None)),
+    st.sampled_from([(22 * 60, 8 * 60), (23 * 60, 7 * 60), (0, 6 * 60), (13 * 60, 14 * 60)]),
+    # any range up to 16 hours (the replay ticks every few minutes to hours; with only a
+    # minute awake a day, ticks that far apart would keep missing it)
+    st.tuples(st.integers(0, 24 * 60 - 1), st.integers(1, 16 * 60)).map(
+        lambda q: (q[0], (q[0] + q[1]) % (24 * 60))
+    ),
+)
+
+
+@st.composite
+def prefs_strategy(draw) -> Prefs:
+    quiet_start, quiet_end = draw(quiet_hours)
+    return Prefs(draw(zones), draw(times), draw(st.integers(1, ALL_DAYS)), quiet_start, quiet_end)
+
+
+@dataclass(frozen=True)
+class Sent:
+    slot: datetime  # the claim's slot
+    at: datetime
+    counts_for: datetime
+    prefs: Prefs
+
+
+def replay(prefs: Prefs, now: datetime, steps) -> list[Sent]:
+    """The delivery engine's rule (bot/delivery.py), over ticks, downtimes and changes."""
+    slot, last, sent = next_slot(prefs, now), None, []
+    for gap, change in steps:
+        now += gap
+        if change is not None:  # training.update_prefs
+            prefs = change
+            slot = next_slot(prefs, now, last)
+        if slot is None or slot > now:
+            continue
+        ready = out_of_quiet(prefs, now)
+        if ready > now:  # deferred to the end of the quiet hours
+            slot = ready
+            continue
+        last = counts_for(prefs, now)
+        sent.append(Sent(slot, now, last, prefs))
+        slot = next_slot(prefs, now, last)
+    return sent
+
+
+def lesson_of(prefs: Prefs, day: date) -> datetime:
+    """When ``day``'s lesson is due, worked out by hand: its local time (a time skipped by
+    spring-forward moves on with the clock), or, within quiet hours, when they end."""
+    tz, qs, qe = prefs.tz, prefs.quiet_start, prefs.quiet_end
+    moment = datetime.combine(day, dtime(prefs.time // 60, prefs.time % 60), tzinfo=tz)
+    moment = moment.astimezone(UTC)
+    local = moment.astimezone(tz)
+    minutes = local.hour * 60 + local.minute
+    if qs is None or qe is None:
+        return moment
+    if qs < qe:
+        quiet, next_morning = qs <= minutes < qe, False
+    else:
+        quiet, next_morning = minutes >= qs or minutes < qe, minutes >= qs
+    if not quiet:
+        return moment
+    end_day = local.date() + timedelta(days=1 if next_morning else 0)
+    end = datetime.combine(end_day, dtime(qe // 60, qe % 60), tzinfo=tz).astimezone(UTC)
+    return max(moment, end)
+
+
+def quiet_at(prefs: Prefs, moment: datetime) -> bool:
+    local = moment.astimezone(prefs.tz)
+    return prefs.in_quiet(local.hour * 60 + local.minute)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefs=prefs_strategy(),
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 1)),
+    weeks=st.integers(2, 5),
+    # minutes between ticks (the bot ticks every few seconds; a drain may lag an hour)
+    gaps=st.lists(st.integers(1, 60), min_size=1, max_size=20),
+)
+@example(  # the review's case: 22:30 in Kyiv, default quiet hours, across both DST changes
+    prefs=Prefs("Europe/Kyiv", 22 * 60 + 30, WEEKDAYS, 22 * 60, 8 * 60),
+    start=datetime(2026, 3, 20),
+    weeks=3,
+    gaps=[1],
+)
+@example(
+    prefs=Prefs("Europe/Kyiv", 22 * 60 + 30, ALL_DAYS, 22 * 60, 8 * 60),
+    start=datetime(2026, 10, 18),
+    weeks=2,
+    gaps=[7, 50],
+)
+@example(
+    prefs=Prefs("America/Santiago", 23 * 60 + 30, ALL_DAYS, 23 * 60, 30),
+    start=datetime(2026, 8, 30),
+    weeks=2,
+    gaps=[13],
+)
+@example(
+    prefs=Prefs("Australia/Lord_Howe", 2 * 60 + 15, ALL_DAYS, None, None),
+    start=datetime(2026, 9, 28),
+    weeks=2,
+    gaps=[5],
+)
+@example(
+    prefs=Prefs("UTC", 21 * 60 + 55, WEEKDAYS, 22 * 60, 8 * 60),  # drained after 22:00
+    start=datetime(2026, 11, 23),
+    weeks=2,
+    gaps=[15],
+)
+def test_every_chosen_weekday_gets_one_lesson_and_no_other_day_does(prefs, start, weeks, gaps):
+    """Weeks of ticks with unchanged settings, whatever the time, zone, DST and quiet hours."""
+    begin = start.replace(tzinfo=UTC)
+    steps = []
+    elapsed = timedelta(0)
+    for minutes in itertools.cycle(gaps):
+        elapsed += timedelta(minutes=minutes)
+        if elapsed > timedelta(weeks=weeks):
+            break
+        steps.append((timedelta(minutes=minutes), None))
+    end = begin + sum((gap for gap, _ in steps), timedelta(0))
+    sent = replay(prefs, begin, steps)
+    first = begin.astimezone(prefs.tz).date() - timedelta(days=2)
+    days = [first + timedelta(days=n) for n in range(weeks * 7 + 5)]
+    expected = [
+        lesson_of(prefs, day)
+        for day in days
+        if prefs.has_day(day) and begin < lesson_of(prefs, day) <= end
+    ]
+    counted = [s.counts_for for s in sent]
+    assert counted == expected[: len(counted)]  # one per chosen day, in order, none on others
+    held_back = timedelta(hours=24 + 3)  # a night's quiet hours, and a tick
+    assert len(counted) >= sum(1 for due in expected if due <= end - held_back)  # none lost
+    for s in sent:
+        assert s.at >= s.counts_for and not quiet_at(prefs, s.at)
+    for before, after in itertools.pairwise(sent):
+        day_of = lambda moment: moment.astimezone(prefs.tz).date()  # noqa: E731
+        if day_of(before.at) == day_of(after.at):  # two on one local date only when the
+            # first is the day before's, late (held by quiet hours, or drained after midnight)
+            assert day_of(before.counts_for) < day_of(before.at)
+            assert day_of(after.counts_for) == day_of(after.at)
+
+
 events = st.lists(
     st.tuples(
-        st.floats(min_value=1, max_value=60 * 60 * 60),  # seconds to the next tick (downtime too)
-        st.one_of(st.none(), prefs_strategy),  # a settings change at that moment
+        st.floats(min_value=1, max_value=60 * 60 * 60).map(lambda s: timedelta(seconds=s)),
+        st.one_of(st.none(), prefs_strategy()),  # a settings change at that moment
     ),
     min_size=1,
     max_size=60,
@@ -309,28 +526,21 @@ events = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    prefs=prefs_strategy,
+    prefs=prefs_strategy(),
     start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 1)),
     steps=events,
 )
 def test_no_schedule_ever_delivers_a_slot_twice_or_twice_on_a_local_date(prefs, start, steps):
-    """The delivery engine's rule, replayed over random clocks, downtimes and changes."""
-    now = start.replace(tzinfo=UTC)
-    slot = next_slot(prefs, now)
-    last: datetime | None = None
-    delivered: list[tuple[datetime, datetime, Prefs]] = []  # (slot, sent at, prefs then)
-    for gap, change in steps:
-        now += timedelta(seconds=gap)
-        if change is not None:
-            prefs = change
-            slot = next_slot(prefs, now, last)
-        if slot is not None and slot <= now:
-            delivered.append((slot, now, prefs))
-            last = now
-            slot = next_slot(prefs, now, last)
-    slots = [s for s, _, _ in delivered]
+    """Random ticks, downtimes (up to 60 hours) and changes of time, days, zone and quiet
+    hours: never a slot twice, never in quiet hours, never two lessons for one local date,
+    one catch-up after downtime."""
+    sent = replay(prefs, start.replace(tzinfo=UTC), steps)
+    slots = [s.slot for s in sent]
     assert len(slots) == len(set(slots))
     assert slots == sorted(slots)
-    for (_, sent_before, _), (_, sent, prefs_then) in itertools.pairwise(delivered):
-        tz = prefs_then.tz
-        assert sent.astimezone(tz).date() > sent_before.astimezone(tz).date()
+    for s in sent:
+        assert s.slot <= s.at and s.counts_for <= s.at and not quiet_at(s.prefs, s.at)
+    for before, after in itertools.pairwise(sent):
+        tz = after.prefs.tz
+        assert after.counts_for.astimezone(tz).date() > before.counts_for.astimezone(tz).date()
+        assert after.slot > before.at  # downtime: one catch-up, the next slot is a new one

@@ -298,7 +298,12 @@ async def test_one_assessment_counts_for_every_team_of_a_member(db):
     await db.finish_assessment(done.id, 2, T0)
     assert await db.team_latest_ratings(north.id) == [{"a": 4}]
     assert await db.team_latest_ratings(south.id) == [{"a": 4}]
+    own = await _rated(db, 1, ["a"], 1)  # the manager answers too: a member of both teams
+    await db.finish_assessment(own.id, 1, T0)
+    assert sorted(await db.team_latest_ratings(north.id), key=str) == [{"a": 1}, {"a": 4}]
+    assert await db.team_latest_ratings(north.id, excluding=1) == [{"a": 4}]  # not the viewer's
+    assert await db.team_latest_ratings(north.id, excluding=2) == [{"a": 1}]
     assert await db.leave_team(south.id, 2)
-    assert await db.team_latest_ratings(south.id) == []
+    assert await db.team_latest_ratings(south.id, excluding=1) == []
     assert await db.delete_team(north.id, 1) and await db.get_team(north.id) is None
     assert (await db.finished_assessments(2))[0].ratings == {"a": 4}  # the member keeps it

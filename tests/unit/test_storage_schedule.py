@@ -204,3 +204,19 @@ async def review_log(db) -> list[tuple[int, int, str]]:
     else:
         rows = await db.pool.fetch(sql)
     return [(r["rating"], int(r["correct"]), r["source"]) for r in rows]
+
+
+async def test_a_delivery_remembers_the_slot_it_counts_for(db):
+    # a 23:50 slot drained at 00:10 counts for its own day (so tomorrow's still comes)
+    await users_due(db, 2)
+    await db.claim_due(T0, 10)
+    sent_at = T0 + timedelta(minutes=20)
+    tomorrow = T0 + timedelta(days=1)
+    on_time = DeliveryOutcome("sent", kind="drip", next_slot_at=tomorrow, counted_at=T0)
+    await db.finish_delivery(1, T0, on_time, sent_at)
+    await db.finish_delivery(2, T0, DeliveryOutcome("sent", next_slot_at=tomorrow), sent_at)
+    assert (await db.get_user(1)).last_slot_at == T0
+    assert (await db.get_user(2)).last_slot_at == sent_at  # none given: when it was sent
+    claim = next(c for c in await db.claim_due(tomorrow, 10) if c.user.id == 1)
+    await db.finish_delivery(1, claim.slot_at, DeliveryOutcome("failed", counted_at=tomorrow), T0)
+    assert (await db.get_user(1)).last_slot_at == T0  # only a sent lesson counts

@@ -1,0 +1,52 @@
+"""The /privacy screen: what the bot stores, who sees what, how to delete it (Telegram asks
+every bot for a /privacy command)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks as cb
+from bot.i18n import Translator
+from bot.render.screens import Screen
+from bot.services.assessment import MIN_TEAM
+
+
+def privacy_screen(t: Translator) -> Screen:
+    text = "\n".join(
+        [
+            t._("<b>Privacy</b>"),
+            "",
+            t._("<b>What I store</b>"),
+            t._("• Your Telegram id, first name, language and time zone, and when you first "
+                "and last used the bot."),
+            t._("• What you do in the bot: lessons opened, quiz and review answers, "
+                "subscriptions and your lesson schedule, self-assessments, the teams you are "
+                "in or manage, and which announcements reached you."),
+            t._("• No message texts: only what you chose and answered. I never see your other "
+                "chats."),
+            "",
+            t._("<b>Who sees what</b>"),
+            t._("• Your answers and progress: only you."),
+            t.n_("• Teams: the manager sees only averages per obstacle, and only once at "
+                 "least {n} other member has answered; never one person’s ratings.",
+                 "• Teams: the manager sees only averages per obstacle, and only once at "
+                 "least {n} other members have answered; never one person’s ratings.",
+                 MIN_TEAM),
+            t._("• The bot’s admins: overall figures, and a table of each learner’s progress "
+                "(Telegram id, language, dates and counts: lessons, answers, subscriptions). "
+                "No names, no answers."),
+            "",
+            t._("<b>Deleting</b>"),
+            t._("/mydata shows everything I store about you, with a button that deletes all "
+                "of it at once, for good."),
+        ]
+    )  # fmt: skip
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("➕ More"), callback_data=cb.More().encode()),
+                InlineKeyboardButton(t._("🏠 Menu"), callback_data=cb.Menu().encode()),
+            ]
+        ]
+    )
+    return Screen(text, keyboard)

@@ -1,0 +1,75 @@
+"""/privacy and /mydata end to end: the notice in three languages, reachable from ➕ More, and
+/mydata listing (and deleting) review history, announcements received and managed teams."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import translator
+from tests.e2e.test_admin import admin, clock, draft, h, learners, live, until  # noqa: F401
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+async def test_privacy_says_what_is_stored_who_sees_it_and_how_to_delete(harness, standin, lang):
+    t = translator(lang)
+    user = harness.user(1001, language=lang)
+    await user.send("/privacy")
+    notice = await user.next_message()
+    heading = t._("<b>Privacy</b>").removeprefix("<b>").removesuffix("</b>")
+    assert notice.text.startswith(heading)  # the bold heading, in their language
+    assert "/mydata" in notice.text
+    assert t.n_("• Teams: the manager sees only averages per obstacle, and only once at "
+                "least {n} other member has answered; never one person’s ratings.",
+                "• Teams: the manager sees only averages per obstacle, and only once at "
+                "least {n} other members have answered; never one person’s ratings.",
+                3) in notice.text  # fmt: skip
+    if lang != "en":
+        assert "Who sees what" not in notice.text  # translated, not English
+    menu = {c["command"]: c["description"] for c in standin.get_commands(language_code=lang)}
+    assert menu["privacy"] == t._("What is stored and who sees it")
+
+
+async def test_privacy_is_one_tap_from_more_and_next_to_mydata(harness):
+    user = harness.user(1002)
+    await user.send("/menu")
+    menu = await user.next_message()
+    await user.press(menu, "➕ More")
+    more = await user.next_edit()
+    assert "/privacy" in more.text and "/mydata" in more.text
+    await user.press(more, "🔒 Privacy")
+    notice = await user.next_edit()
+    assert notice.message_id == menu.message_id and notice.text.startswith("Privacy")
+    await user.press(notice, "➕ More")
+    assert "🔒 Privacy" in [text for text, _ in (await user.next_edit()).buttons]
+    await user.send("/mydata")
+    assert "Who sees what: /privacy." in (await user.next_message()).text
+    await user.send("/help")
+    assert "/privacy: what the bot stores and who sees it" in (await user.next_message()).text
+
+
+async def test_mydata_lists_announcements_and_managed_teams_and_deletes_them(h):  # noqa: F811
+    [learner] = await learners(h, ["en"])
+    boss = await admin(h)
+    await boss.send("/team new Front office")
+    await boss.next_message()
+    controls = await draft(boss)
+    await boss.press(controls, "✅ Send now")
+    await until(lambda: "finished" in live(boss, controls).text)
+    learner.skip_pending()
+    await learner.send("/mydata")
+    mine = (await learner.next_message()).text
+    assert "• announcements delivered to you: 1" in mine
+    assert "• review answers (history): 0" in mine
+    boss.skip_pending()
+    await boss.send("/mydata")
+    theirs = await boss.next_message()
+    assert "• teams you manage: 1" in theirs.text
+    assert "• broadcasts you created: 1" in theirs.text
+    await boss.press(theirs, "🗑 Delete all my data")
+    await boss.press(await boss.next_edit(), "🗑 Yes, delete everything")
+    assert "everything about you is deleted" in (await boss.next_edit()).text
+    await boss.send("/mydata")  # back as a new user: nothing of before
+    after = (await boss.next_message()).text
+    for line in ("teams you manage", "broadcasts you created", "announcements delivered to you"):
+        assert f"• {line}: 0" in after
+    assert await h.storage.broadcasts(10) == []  # the admin's broadcast rows are gone too
