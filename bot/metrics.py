@@ -5,6 +5,8 @@ one test process never collide). What is measured:
 
 * ``cxcoach_updates_total{kind}`` and ``cxcoach_update_seconds`` (handling latency, per update,
   queueing behind the same chat included);
+* ``cxcoach_updates_dropped_total{kind}``: updates dropped because their chat already had
+  too many waiting (a flood; see ``bot/updates.py``);
 * ``cxcoach_messages_total{path,outcome}``: unprompted messages (drip, broadcast) by outcome
   (sent, blocked, failed);
 * ``cxcoach_broadcast_recipients{broadcast,state}``: the running broadcast's progress;
@@ -40,6 +42,12 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.updates = Counter(
             "cxcoach_updates", "Updates handled, by kind", ["kind"], registry=self.registry
+        )
+        self.dropped = Counter(
+            "cxcoach_updates_dropped",
+            "Updates dropped because their chat already had too many waiting, by kind",
+            ["kind"],
+            registry=self.registry,
         )
         self.latency = Histogram(
             "cxcoach_update_seconds",

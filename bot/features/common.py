@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TypeVar
+from weakref import WeakKeyDictionary
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import callbacks as cb
@@ -16,6 +19,7 @@ from bot.i18n import Translator, translator
 from bot.render import screens
 from bot.render.screens import Screen
 from bot.services import journey, training
+from content.telegram_html import TelegramHTMLError, parse_html, trim
 from storage.base import User
 
 log = logging.getLogger(__name__)
@@ -49,11 +53,26 @@ async def learner(update: Update, context: CxContext) -> Learner | None:
 
 
 async def show(update: Update, context: CxContext, screen: Screen, *, edit: bool = False) -> None:
-    """Show a screen: edit the pressed button's message in place, or send a new message."""
+    """Show a screen: edit the pressed button's message in place, or send a new message.
+
+    An edit that would change nothing is not made (pressing the same button twice, or a
+    button that leads to the screen it is on): the handler has answered the query, and
+    Telegram would only refuse the edit with "message is not modified"."""
     query = update.callback_query
-    if edit and query is not None and query.message is not None:
+    message = query.message if query is not None else None
+    if edit and query is not None and message is not None:
+        wanted = screen_content(screen)
+        edits = _edits_of(context)
+        key = (message.chat.id, message.message_id)
+        last = edits.get(key)
+        showing = _showing(message, last)
+        if wanted is not None and wanted == showing:
+            return
         try:
-            await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
+            edited = await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
+            if wanted is not None and isinstance(edited, Message) and edited.edit_date:
+                earlier = (showing, *(last[2] if last else ()))[:_EARLIER_VERSIONS]
+                _remember(edits, key, (wanted, _seconds(edited.edit_date), earlier))
             return
         except BadRequest as exc:
             if "not modified" in exc.message.lower():
@@ -64,6 +83,85 @@ async def show(update: Update, context: CxContext, screen: Screen, *, edit: bool
     if chat is None:
         return
     await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)
+
+
+# What a text message shows, as Telegram compares it: plain text, entities and inline keyboard.
+Content = tuple[str, tuple, object]
+# Our last edit of a message: what we put there, when (Telegram's edit_date, in seconds), and
+# what the message showed before (the latest first).
+LastEdit = tuple[Content, int, tuple[Content | None, ...]]
+_EARLIER_VERSIONS = 4
+_ENTITY_FIELDS = ("type", "offset", "length", "url", "language", "custom_emoji_id")
+_REMEMBERED_EDITS = 2048
+_EDITS: WeakKeyDictionary[object, OrderedDict[tuple[int, int], LastEdit]] = WeakKeyDictionary()
+
+
+def _seconds(moment: datetime | None) -> int:
+    return int(moment.timestamp()) if moment is not None else 0
+
+
+def _showing(message: object, last: LastEdit | None) -> Content | None:
+    """What the pressed message shows now; None when unsure (then the edit is made).
+
+    The callback carries the message as it was when pressed. A second press made before our
+    first edit reached the learner carries the old copy: the message shows what that edit put
+    there. Telegram dates edits to the second: a copy from the same second as our edit is
+    known to be older only when it is one of the versions our edits replaced."""
+    pressed_on = message_content(message)
+    if pressed_on is None or last is None:
+        return pressed_on
+    ours, at, earlier = last
+    copy_at = _seconds(message.edit_date)
+    if copy_at < at or (copy_at == at and pressed_on != ours and pressed_on in earlier):
+        return ours
+    if copy_at == at and pressed_on != ours:
+        return None  # edited by someone else in that second, perhaps
+    return pressed_on
+
+
+def _entities(entities: object) -> tuple:
+    """Entities as comparable tuples, whether Telegram's objects or the parser's dicts."""
+    rows = []
+    for entity in entities or ():
+        data = entity if isinstance(entity, dict) else entity.to_dict()
+        user = data.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else user
+        rows.append((*(str(data.get(name)) for name in _ENTITY_FIELDS), str(user_id)))
+    return tuple(sorted(rows))
+
+
+def _markup(markup: object) -> object:
+    return markup.to_dict() if markup is not None else None
+
+
+def screen_content(screen: Screen) -> Content | None:
+    """What ``screen`` shows once Telegram has parsed its HTML; None if it would not parse."""
+    try:
+        parsed = trim(parse_html(screen.text))
+    except TelegramHTMLError:
+        return None
+    return parsed.text, _entities(parsed.entities), _markup(screen.keyboard)
+
+
+def message_content(message: object) -> Content | None:
+    """What a text message shows; None for anything else (then an edit is always tried)."""
+    if not isinstance(message, Message) or message.text is None:
+        return None
+    return message.text, _entities(message.entities), _markup(message.reply_markup)
+
+
+def _edits_of(context: CxContext) -> OrderedDict[tuple[int, int], LastEdit]:
+    """This application's last edits, by (chat, message)."""
+    return _EDITS.setdefault(context.application, OrderedDict())
+
+
+def _remember(
+    edits: OrderedDict[tuple[int, int], LastEdit], key: tuple[int, int], last: LastEdit
+) -> None:
+    edits[key] = last
+    edits.move_to_end(key)
+    while len(edits) > _REMEMBERED_EDITS:
+        edits.popitem(last=False)
 
 
 async def answer_query(update: Update, text: str | None = None) -> None:
