@@ -28,10 +28,12 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.broadcast import FIRST, prepare, queue_broadcast
 from bot.app import load_catalog
 from bot.standin import BotAPIStandIn
 from bot.standin.users import SimUser
@@ -143,20 +145,34 @@ async def _drive(run: Run, users: list[SimUser], walk: Callable[[SimUser], Await
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    module: str, args: list[str], standin: BotAPIStandIn, http_client: str
+    module: str,
+    args: list[str],
+    standin: BotAPIStandIn,
+    http_client: str,
+    *,
+    settings: dict[str, str] | None = None,
+    database: Path | None = None,
 ) -> AsyncIterator[int]:
-    """Run a bot as a child process against the stand-in; stop it with SIGINT afterwards."""
+    """Run a bot as a child process against the stand-in; stop it with SIGINT afterwards.
+
+    Without ``settings`` the rate limiter is off (CXCOACH_RATE_LIMIT=0); ``settings`` replace
+    or add CXCOACH_* variables (an empty value removes one: the bot's default applies)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
         env.update(
             CXCOACH_BOT_TOKEN=TOKEN,
             CXCOACH_BOT_API_URL=standin.url,
-            CXCOACH_DATABASE=str(Path(tmp) / "bench.sqlite3"),
+            CXCOACH_DATABASE=str(database or Path(tmp) / "bench.sqlite3"),
             CXCOACH_RATE_LIMIT="0",
             CXCOACH_LOG_LEVEL="WARNING",
             CXCOACH_HTTP_CLIENT=http_client,
             PYTHONPATH=ROOT,
         )
+        for key, value in (settings or {}).items():
+            if value:
+                env[key] = value
+            else:
+                env.pop(key, None)
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", module, *args, env=env, cwd=tmp
         )
@@ -218,6 +234,141 @@ async def measure(
     return run
 
 
+# ---------------------------------------------------------------- the default configuration
+
+#: What an operator runs: the rate limiter on, CXCOACH_RATE_LIMIT and CXCOACH_BULK_RATE unset
+#: (their defaults, 30/s and 25/s).
+DEFAULTS = {"CXCOACH_RATE_LIMIT": "", "CXCOACH_BULK_RATE": "", "CXCOACH_TICK_SECONDS": "0.5"}
+BULK_RATE = 25.0  # CXCOACH_BULK_RATE's default, for sizing the broadcast
+LEARNER_BASE = 500_000  # learners' ids; broadcast recipients are bench.broadcast's (100,000+)
+REPLIES = ("sendmessage", "editmessagetext", "editmessagereplymarkup", "sendphoto")
+
+
+@dataclass
+class Limited:
+    """One cell of the default-configuration phase, with what the stand-in saw per second."""
+
+    run: Run
+    target: float  # updates/s asked for
+    broadcast: bool
+    peak_calls: int = 0  # most chat-bound calls (sends, edits, copies) in one second
+    peak_bulk: int = 0  # most broadcast copies (copyMessage) in one second
+    peak_chat: int = 0  # most calls to one learner's chat in one second
+    bulk_sent: int = 0
+    in_window: int = 0  # updates answered during the cell's ``seconds``
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.in_window / self.seconds if self.seconds else 0.0
+
+
+def _peaks(calls: list, since: float) -> tuple[int, int, int, int]:
+    overall: Counter[int] = Counter()
+    bulk: Counter[int] = Counter()
+    chat: Counter[tuple[int, int]] = Counter()
+    for call in calls:
+        if call.at < since:
+            continue
+        method = call.method.lower()
+        second = int(call.at - since)
+        if method == "copymessage":
+            bulk[second] += 1
+            overall[second] += 1
+        elif method in REPLIES:
+            overall[second] += 1
+            chat[(second, int(call.params.get("chat_id", 0)))] += 1
+    return (
+        max(overall.values(), default=0),
+        max(bulk.values(), default=0),
+        max(chat.values(), default=0),
+        sum(bulk.values()),
+    )
+
+
+async def measure_limited(
+    catalog: Catalog, n_users: int, target: float, broadcast: bool, seconds: float, http: str
+) -> Limited:
+    """``n_users`` learners walk journeys for ``seconds``, together pressing ~``target``/s."""
+    label = f"default config, {target:g}/s" + (" + broadcast" if broadcast else "")
+    cell = Limited(Run(f"{label} [{http}]"), target, broadcast)
+    think = n_users / target  # each learner's mean pause between steps
+    settings = dict(DEFAULTS)
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "bench.sqlite3"
+        recipients = int(BULK_RATE * (seconds + 30)) if broadcast else 0
+        await prepare(database, recipients)
+        if broadcast:
+            settings["CXCOACH_ADMIN_IDS"] = "1"
+        async with BotAPIStandIn(token=TOKEN, record_calls=True) as standin:
+            for i in range(recipients):
+                standin.user(FIRST + i, "U", language_code="en")
+            if broadcast:
+                await queue_broadcast(database, standin)
+            async with bot_process(
+                "bot", ["run"], standin, http, settings=settings, database=database
+            ):
+                if broadcast:  # let the broadcast get going first
+                    deadline = time.monotonic() + 30
+                    while standin.call_counts["copymessage"] < BULK_RATE:
+                        if time.monotonic() > deadline:
+                            raise TimeoutError("the broadcast did not start")
+                        await asyncio.sleep(0.1)
+                users = [
+                    standin.user(LEARNER_BASE + i, f"L{i}", language_code="en")
+                    for i in range(n_users)
+                ]
+                stop = time.perf_counter() + seconds
+                since = time.perf_counter()
+
+                async def walk(user: SimUser) -> None:
+                    while time.perf_counter() < stop:
+                        await journey(cell.run, user, catalog, think)
+
+                async def window() -> None:
+                    await asyncio.sleep(seconds)
+                    cell.in_window, cell.seconds = cell.run.updates, seconds
+
+                timer = asyncio.create_task(window())
+                await _drive(cell.run, users, walk)
+                await timer
+                peaks = _peaks(standin.calls, since)
+                cell.peak_calls, cell.peak_bulk, cell.peak_chat, cell.bulk_sent = peaks
+    return cell
+
+
+def report_limited(cells: list[Limited], n_users: int) -> str:
+    lines = [
+        f"{n_users} learners, default configuration (rate limiter on, CXCOACH_RATE_LIMIT=30, "
+        "CXCOACH_BULK_RATE=25); peaks = most calls the stand-in saw in one second",
+        f"{'phase':<46}{'updates':>8}{'upd/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}"
+        f"{'calls/s':>8}{'bulk/s':>7}{'chat/s':>7}{'copies':>7}",
+    ]
+    for c in cells:
+        r = c.run
+        lines.append(
+            f"{r.name:<46}{r.updates:>8}{c.rate:>7.1f}{r.percentile(0.5):>9.1f}"
+            f"{r.percentile(0.99):>9.1f}{r.errors:>7}{c.peak_calls:>8}{c.peak_bulk:>7}"
+            f"{c.peak_chat:>7}{c.bulk_sent:>7}"
+        )
+    worst50 = max(c.run.percentile(0.5) for c in cells)
+    worst99 = max(c.run.percentile(0.99) for c in cells)
+    lines.append(
+        f"worst cell: p50 {worst50:.1f} ms (goal < 100), p99 {worst99:.1f} ms (goal < 500)"
+    )
+    return "\n".join(lines)
+
+
+async def limited_async(n_users: int, seconds: float, http: str) -> str:
+    catalog = load_catalog()
+    cells = [
+        await measure_limited(catalog, n_users, target, broadcast, seconds, http)
+        for broadcast in (False, True)
+        for target in (30.0, 60.0)
+    ]
+    return report_limited(cells, n_users)
+
+
 def report(runs: list[Run], n_users: int, think: float) -> str:
     lines = [
         f"{n_users} users; saturation = closed loop, steady = ~{think:g} s think time per step;"
@@ -274,8 +425,20 @@ def main() -> None:
         default="httpx",
         help="the echo bot's HTTP client (httpx = PTB's default: the framework's floor)",
     )
+    parser.add_argument(
+        "--limited",
+        action="store_true",
+        help="only the default-configuration phase (rate limiter on; 50 learners by default)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=20.0, help="length of each default-configuration cell"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.limited:
+        users = args.users if args.users != 200 else 50
+        print(asyncio.run(limited_async(users, args.seconds, args.http)))
+        return
     report = main_async(args.users, args.think, args.rounds, args.http, args.echo_http)
     print(asyncio.run(report))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.broadcaster import BroadcastRunner
 from bot.commands import commands_for
@@ -40,6 +40,7 @@ from bot.features import (
 from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
 from bot.metrics import HealthServer, Metrics
+from bot.ratelimit import ReplyFirstRateLimiter
 from bot.sender import Sender
 from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
@@ -136,9 +137,7 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
         .post_shutdown(_post_shutdown)
     )
     if settings.rate_limit > 0:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=1)
-        )
+        builder = builder.rate_limiter(ReplyFirstRateLimiter(settings.rate_limit))
     app = builder.build()
     app.bot_data.deps = deps
     for feature in FEATURES:

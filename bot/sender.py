@@ -33,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot.metrics import Metrics
+from bot.ratelimit import bulk
 from bot.transport import NotDispatched, before_write, runs_hooks
 from storage.base import Storage
 
@@ -176,14 +177,15 @@ class Sender:
         while failures < self.attempts and floods < MAX_FLOOD_WAITS:
             await self.pacer.acquire()
             try:
-                if dispatched:
-                    result = await send()
-                elif self.late_dispatch:
-                    with before_write(hook):
+                with bulk():  # the rate limiter lets replies to learners go first
+                    if dispatched:
                         result = await send()
-                else:
-                    await hook()
-                    result = await send()
+                    elif self.late_dispatch:
+                        with before_write(hook):
+                            result = await send()
+                    else:
+                        await hook()
+                        result = await send()
             except NotDispatched:
                 return SendResult(SendStatus.SKIPPED, error="taken over by another process")
             except RetryAfter as exc:
