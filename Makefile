@@ -55,6 +55,7 @@ i18n: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.journey
+	$(BIN)/python -m bench.journey --limited
 	$(BIN)/python -m bench.due
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.replicas
