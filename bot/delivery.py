@@ -167,6 +167,15 @@ class DeliveryEngine(SingleRun):
             return DeliveryOutcome("skipped", kind=plan.kind)
         if result.status is SendStatus.BLOCKED:
             return await self._finish(claim, DeliveryOutcome("blocked", kind=plan.kind), now)
+        if result.status is SendStatus.FAILED and result.refused:
+            # the same message would be refused again (e.g. too long): not every 15 minutes
+            # forever; the next slot comes as usual (the content check should prevent it)
+            lessons = ", ".join(lesson_id for _, lesson_id in plan.lessons) or plan.kind
+            log.error("Telegram refused the slot for user %s (%s): %s", user.id, lessons,
+                      result.error)  # fmt: skip
+            upcoming = next_slot(prefs, now, user.last_slot_at)
+            refused = DeliveryOutcome("failed", kind=plan.kind, next_slot_at=upcoming)
+            return await self._finish(claim, refused, now)
         if result.status is SendStatus.FAILED:
             retry = DeliveryOutcome("failed", kind=plan.kind, next_slot_at=now + RETRY_FAILED_AFTER)
             return await self._finish(claim, retry, now)

@@ -55,6 +55,7 @@ class SendResult:
     status: SendStatus
     message: Message | None = None
     error: str | None = None
+    refused: bool = False  # Telegram refused this very message (400): resending it is futile
 
     @property
     def ok(self) -> bool:
@@ -201,7 +202,7 @@ class Sender:
                 if any(marker in exc.message.lower() for marker in UNREACHABLE):
                     return await self._unreachable(chat_id, exc.message)
                 log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
-                return SendResult(SendStatus.FAILED, error=exc.message)
+                return SendResult(SendStatus.FAILED, error=exc.message, refused=True)
             except TimedOut as exc:
                 if "not* sent" not in exc.message:  # it may have been delivered: no retry
                     return SendResult(SendStatus.FAILED, error=f"timed out: {exc.message}")

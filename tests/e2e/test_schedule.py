@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
@@ -495,3 +495,36 @@ async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, cl
     clock.set(datetime(2026, 12, 1, 6, 1, tzinfo=UTC))  # Tuesday 08:01: Monday's lesson
     assert titles[5].strip("“”") in (await user.next_message()).text
     await user.expect_no_event(0.4)
+
+
+async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, clock, standin):
+    """A 400 (e.g. a message too long) would come back on every retry: the slot is given up
+    and the next one planned as usual, instead of a retry every 15 minutes forever."""
+    user = await newcomer(h)
+    await subscribe(user, "why-cx-fails")
+    standin.faults.add(
+        "sendMessage",
+        kind="bad_request",
+        chat_id=1001,
+        times=None,
+        description="Bad Request: message is too long",
+    )
+    tries_before = len(
+        [c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001]
+    )
+
+    async def tried() -> bool:
+        calls = [c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001]
+        return len(calls) > tries_before
+
+    clock.set(at(24, 7, 1))  # Tuesday's slot (09:00 in Kyiv)
+    await _until(tried)
+    refused = len([c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001])
+    for minutes in (16, 31, 46, 61, 120):  # no retry of the same message during the day
+        clock.set(at(24, 7, 1) + timedelta(minutes=minutes))
+        await asyncio.sleep(0.3)
+    calls = [c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001]
+    assert len(calls) == refused
+    standin.faults.clear()
+    clock.set(at(25, 7, 1))  # Wednesday's slot comes as usual
+    assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
