@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
@@ -101,6 +101,26 @@ class Harness:
 async def standin() -> AsyncIterator[BotAPIStandIn]:
     async with BotAPIStandIn(token=TOKEN, bot_username="cxcoach_test_bot") as server:
         yield server
+
+
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday morning, UTC
+
+
+@pytest_asyncio.fixture
+async def clock() -> FakeClock:
+    """The injected clock of `h` (a module may define its own start)."""
+    return FakeClock(MONDAY)
+
+
+@pytest_asyncio.fixture
+async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    """A harness on the injected clock (modules needing other settings define their own)."""
+    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
 
 
 @pytest_asyncio.fixture

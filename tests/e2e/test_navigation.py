@@ -3,36 +3,12 @@ dead deep links and the lesson's way home — the real Application against the s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
 
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.render.screens import WIDE_LABEL, shorten
-from bot.standin import BotAPIStandIn
-from tests.e2e.conftest import FakeClock, Harness
 from tests.e2e.reading import button_for, shown_options
 from tests.e2e.test_journey import next_toast, plain
-
-START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
-
-
-@pytest_asyncio.fixture
-async def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def labels(message) -> list[str]:

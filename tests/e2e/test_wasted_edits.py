@@ -8,24 +8,8 @@ button leading to the screen it is on: one editMessageText, every press answered
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest_asyncio
-
-from bot.standin import BotAPIStandIn
-from tests.e2e.conftest import FakeClock, Harness
-
-
-@pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path):
-    clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
-    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
+from tests.e2e.conftest import Harness
 
 
 def calls(h: Harness, method: str) -> list:
