@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import callbacks as cb
@@ -93,6 +95,14 @@ LastEdit = tuple[Content, int, tuple[Content | None, ...]]
 _EARLIER_VERSIONS = 4
 _ENTITY_FIELDS = ("type", "offset", "length", "url", "language", "custom_emoji_id")
 _REMEMBERED_EDITS = 2048
+_PARSED_SCREENS = 1024
+# every field an inline button can carry, read from PTB's signature (so a newer Bot API field
+# is compared too), attribute by attribute instead of to_dict()
+_BUTTON_FIELDS = tuple(
+    name
+    for name in inspect.signature(InlineKeyboardButton.__init__).parameters
+    if name not in ("self", "api_kwargs")
+)
 _EDITS: WeakKeyDictionary[object, OrderedDict[tuple[int, int], LastEdit]] = WeakKeyDictionary()
 
 
@@ -120,27 +130,68 @@ def _showing(message: object, last: LastEdit | None) -> Content | None:
 
 
 def _entities(entities: object) -> tuple:
-    """Entities as comparable tuples, whether Telegram's objects or the parser's dicts."""
+    """Entities as comparable tuples, whether Telegram's objects or the parser's dicts.
+
+    Read attribute by attribute: ``to_dict()`` was most of the cost of this check."""
     rows = []
     for entity in entities or ():
-        data = entity if isinstance(entity, dict) else entity.to_dict()
-        user = data.get("user")
-        user_id = user.get("id") if isinstance(user, dict) else user
-        rows.append((*(str(data.get(name)) for name in _ENTITY_FIELDS), str(user_id)))
+        if isinstance(entity, dict):
+            user = entity.get("user")
+            rows.append(
+                (
+                    *(str(entity.get(name)) for name in _ENTITY_FIELDS),
+                    str(user.get("id") if isinstance(user, dict) else user),
+                )
+            )
+        else:
+            user = getattr(entity, "user", None)
+            rows.append(
+                (
+                    *(str(getattr(entity, name, None)) for name in _ENTITY_FIELDS),
+                    str(user.id if user is not None else None),
+                )
+            )
     return tuple(sorted(rows))
 
 
+def _button_key(button: object) -> tuple:
+    """What Telegram compares of an inline button (every field a button can carry)."""
+    return tuple(
+        (name, value if isinstance(value, str | int | bool) else _object_key(value))
+        for name in _BUTTON_FIELDS
+        if (value := getattr(button, name, None)) is not None
+    )
+
+
+def _object_key(value: object) -> object:
+    to_json = getattr(value, "to_json", None)
+    return to_json() if to_json is not None else repr(value)  # rare kinds: exact, not fast
+
+
 def _markup(markup: object) -> object:
-    return markup.to_dict() if markup is not None else None
+    rows = getattr(markup, "inline_keyboard", None)
+    if rows is None:
+        return markup.to_dict() if markup is not None else None
+    return tuple(tuple(_button_key(button) for button in row) for row in rows)
+
+
+@lru_cache(maxsize=_PARSED_SCREENS)
+def _parsed(html: str) -> tuple[str, tuple] | None:
+    """Our HTML as Telegram shows it (text, entities); None if it would not parse. Cached: the
+    same screens (menus, series lists, a lesson's questions) are shown to many learners."""
+    try:
+        parsed = trim(parse_html(html))
+    except TelegramHTMLError:
+        return None
+    return parsed.text, _entities(parsed.entities)
 
 
 def screen_content(screen: Screen) -> Content | None:
     """What ``screen`` shows once Telegram has parsed its HTML; None if it would not parse."""
-    try:
-        parsed = trim(parse_html(screen.text))
-    except TelegramHTMLError:
+    parsed = _parsed(screen.text)
+    if parsed is None:
         return None
-    return parsed.text, _entities(parsed.entities), _markup(screen.keyboard)
+    return parsed[0], parsed[1], _markup(screen.keyboard)
 
 
 def message_content(message: object) -> Content | None:
