@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage import sqlite as storage_sqlite
 from storage.base import AnswerStatus
 from storage.sqlite import SQLiteStorage, migrations, to_db
 
@@ -307,3 +308,52 @@ async def test_one_assessment_counts_for_every_team_of_a_member(db):
     assert await db.team_latest_ratings(south.id, excluding=1) == []
     assert await db.delete_team(north.id, 1) and await db.get_team(north.id) is None
     assert (await db.finished_assessments(2))[0].ratings == {"a": 4}  # the member keeps it
+
+
+async def test_another_process_holding_the_write_lock_is_waited_out_without_blocking(tmp_path):
+    """Statements run on the event loop: a write lock held elsewhere (a CLI command, a second
+    process) must be waited for with the loop free, never by SQLite's blocking busy handler."""
+    path = tmp_path / "cx.sqlite3"
+    storage = SQLiteStorage(path)
+    await storage.open()
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the other process takes the write lock
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        beat = asyncio.create_task(ticker())
+        write = asyncio.create_task(storage.touch_user(7, "G", "en", T0))
+        await asyncio.sleep(0.3)
+        assert not write.done() and ticks >= 10  # waiting, and the loop kept running
+        other.execute("COMMIT")
+        user, created = await asyncio.wait_for(write, 5)
+        assert created and user.first_name == "G"
+        beat.cancel()
+    finally:
+        other.close()
+        await storage.close()
+
+
+async def test_a_write_lock_held_too_long_fails_the_write_and_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage_sqlite, "BUSY_TIMEOUT", 0.2)
+    path = tmp_path / "cx.sqlite3"
+    storage = SQLiteStorage(path)
+    await storage.open()
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await storage.touch_user(8, "H", "en", T0)
+        assert await storage.get_user(8) is None  # reads never wait for the writer
+        other.execute("ROLLBACK")
+        await storage.touch_user(8, "H", "en", T0)  # and the storage works afterwards
+        assert (await storage.get_user(8)).first_name == "H"
+    finally:
+        other.close()
+        await storage.close()
