@@ -33,7 +33,8 @@ test: $(STAMP) lint
 	@if [ -d "$(SEEDS)" ]; then $(BIN)/cxcoach content check --seeds "$(SEEDS)"; \
 	 else echo "note: $(SEEDS) not found, content checked without the copy check"; \
 	 $(BIN)/cxcoach content check; fi
-	$(BIN)/pytest
+	$(BIN)/pytest --cov=storage --cov-report=term:skip-covered
+	$(BIN)/python -m tests.coverage_floor
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -61,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.replicas
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .coverage build *.egg-info

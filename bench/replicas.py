@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.journey import Run, _drive, journey_walk
 from bot.app import load_catalog
 from bot.standin import BotAPIStandIn
-from bot.standin.proxy import RoundRobin, free_port
+from bot.standin.proxy import RoundRobin, listening_socket
 
 ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -67,37 +67,32 @@ async def bots(standin: BotAPIStandIn, database: str, replicas: int, rate: float
         CXCOACH_ADMIN_IDS="1",
         PYTHONPATH=ROOT,
     )
-    ports = [free_port() for _ in range(replicas)]
+    sockets = [listening_socket() for _ in range(replicas)]  # bound here, handed over
     if replicas:
-        proxy = RoundRobin(ports, free_port())
+        proxy = RoundRobin([sock.getsockname()[1] for sock in sockets])
         public = await proxy.start()
     with tempfile.TemporaryDirectory() as tmp:
-        for port in ports or [None]:
+        for sock in sockets or [None]:
             env = dict(base)
-            if port is not None:
+            fds: tuple[int, ...] = ()
+            if sock is not None:
                 env.update(
                     CXCOACH_WEBHOOK_URL=public,
-                    CXCOACH_WEBHOOK_LISTEN="127.0.0.1",
-                    CXCOACH_WEBHOOK_PORT=str(port),
+                    CXCOACH_WEBHOOK_SOCKET_FD=str(sock.fileno()),
                     CXCOACH_WEBHOOK_SECRET=SECRET,
                 )
+                fds = (sock.fileno(),)
             processes.append(
                 await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bot", "run", env=env, cwd=tmp
+                    sys.executable, "-m", "bot", "run", env=env, cwd=tmp, pass_fds=fds
                 )
             )
+            if sock is not None:
+                sock.close()
         try:
             probe = standin.user(1, "Probe", language_code="en")
             await probe.send("/start")
             await probe.next_event(timeout=60.0, kinds=("message",))
-            for port in ports:  # every replica listens
-                for _ in range(300):
-                    try:
-                        _, writer = await asyncio.open_connection("127.0.0.1", port)
-                        writer.close()
-                        break
-                    except OSError:
-                        await asyncio.sleep(0.1)
             yield processes
         finally:
             for process in processes:

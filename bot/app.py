@@ -68,6 +68,17 @@ FEATURES = (
 )
 
 
+def question_counts(catalog: Catalog) -> dict[str, int]:
+    """Lesson id -> its number of quiz questions (the fewest in any language: the content
+    check keeps them equal)."""
+    counts: dict[str, int] = {}
+    for lang in catalog.languages:
+        for series in catalog.series_list(lang):
+            for lesson in series.lessons:
+                counts[lesson.id] = min(counts.get(lesson.id, len(lesson.quiz)), len(lesson.quiz))
+    return counts
+
+
 def pool_size(bulk_rate: float) -> int:
     """Bot API connections per process: 8 for replies to learners, plus what paced sends at
     ``bulk_rate`` keep busy (a Bot API call takes up to ~100 ms). A send is written ahead
@@ -182,8 +193,12 @@ async def _post_init(app: Application) -> None:
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
     await admin.forget_stale_drafts(deps.storage, deps.settings)
+    retired = await deps.storage.retire_cards(question_counts(deps.catalog))
+    if retired:
+        log.warning("%d review card(s) retired: their questions are no longer in the lessons",
+                    retired)  # fmt: skip
     await set_command_menus(app)
-    if deps.settings.metrics_port:
+    if deps.settings.metrics_port is not None:
         app.bot_data.health = HealthServer(
             app.bot_data.metrics,
             lambda: _ready(app),

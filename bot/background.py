@@ -31,6 +31,19 @@ class SingleRun:
             return
         self._task = asyncio.create_task(self.run_once(), name=self.task_name)
 
+    async def run_now(self) -> None:
+        """Let the running one finish, then make one whole run more, and wait for it: after
+        this, everything due at the moment of the call has been done (tests settle on it)."""
+        while self.busy:
+            assert self._task is not None
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._task)
+        if self._stopping:
+            return
+        self._task = asyncio.create_task(self.run_once(), name=self.task_name)
+        with contextlib.suppress(Exception):  # a run logs its own errors
+            await asyncio.shield(self._task)
+
     async def stop(self) -> None:
         """Let the running one finish; start no new one."""
         self._stopping = True

@@ -142,6 +142,7 @@ class BroadcastRunner(SingleRun):
                 on_dispatch=lambda: self.storage.mark_sending(
                     bid, chat_id, self.owner, self.clock()
                 ),
+                abandon=halted,  # paused, cancelled or stopping: not yet sent, not sent
                 path="broadcast",
             )
             if result.status is not SendStatus.SKIPPED:  # skipped: another replica's now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sys
 
 from bot.config import ConfigError, Settings, load_settings, settings_help
@@ -127,16 +128,25 @@ def run_bot(settings: Settings) -> int:
         # Telegram POSTs updates to <webhook_url>/<webhook_path>; PTB refuses any request
         # without the secret header (403). The token is never part of the path.
         url = f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}"
-        log.info("starting CX Coach with a webhook at %s (listening on %s:%s)",
-                 url, settings.webhook_listen, settings.webhook_port)  # fmt: skip
         assert settings.webhook_secret is not None  # enforced by the settings
+        where: dict[str, object]
+        if settings.webhook_socket_fd is not None:
+            # a socket bound and listening already (PTB's "unix" parameter takes any
+            # listening socket object and serves on it)
+            sock = socket.socket(fileno=settings.webhook_socket_fd)
+            sock.setblocking(False)
+            where = {"unix": sock}
+            shown = f"inherited socket {sock.getsockname()}"
+        else:
+            where = {"listen": settings.webhook_listen, "port": settings.webhook_port}
+            shown = f"{settings.webhook_listen}:{settings.webhook_port}"
+        log.info("starting CX Coach with a webhook at %s (listening on %s)", url, shown)
         app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
             url_path=settings.webhook_path,
             webhook_url=url,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
+            **where,  # type: ignore[arg-type]
         )
         return 0
     log.info("starting CX Coach against %s (long polling)", settings.bot_api_url)

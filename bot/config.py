@@ -76,7 +76,10 @@ class Settings(BaseSettings):
         description="how long a claimed delivery belongs to its process before others may retry it",
     )
     metrics_port: int | None = Field(
-        default=None, ge=1, le=65535, description="port for /healthz, /readyz and /metrics"
+        default=None,
+        ge=0,
+        le=65535,
+        description="port for /healthz, /readyz and /metrics (0: a free one, logged at start)",
     )
     metrics_host: str = Field(default="127.0.0.1", description="address of that server")
     webhook_url: str | None = Field(
@@ -86,6 +89,13 @@ class Settings(BaseSettings):
     webhook_path: str = Field(default="telegram", description="path of the webhook endpoint")
     webhook_listen: str = Field(default="0.0.0.0", description="address the webhook server binds")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="its port")
+    webhook_socket_fd: int | None = Field(
+        default=None,
+        ge=0,
+        description="an inherited, listening socket to serve the webhook on instead of "
+        "binding the address and port above (systemd socket activation: 3; a supervisor "
+        "or test harness that binds for the bot)",
+    )
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="secret Telegram sends in a header with every update (required for webhooks)",

@@ -94,6 +94,7 @@ class DeliveryEngine(SingleRun):
             # claims a dead process left pending (lease expired) are due again
             await self.storage.recover_pending(self.clock(), self.clock() - self.lease)
             while not self._stopping:
+                await self._measure_backlog()  # due and not yet taken: 0 when we keep up
                 claims = await self.storage.claim_due(self.clock(), self.batch)
                 if not claims:
                     break
@@ -104,12 +105,16 @@ class DeliveryEngine(SingleRun):
                 await asyncio.gather(
                     *(self._worker(queue, stats) for _ in range(min(self.workers, len(claims))))
                 )
-            if self.sender.metrics is not None:
-                self.sender.metrics.backlog.set(await self.storage.count_due(self.clock()))
         except Exception:
             log.exception("slot delivery stopped by an error; the next tick resumes it")
         self._add(stats)
         return stats
+
+    async def _measure_backlog(self) -> None:
+        """Slots due and not yet claimed, before each batch: a drain that cannot claim (the
+        database refuses) leaves the gauge at what is waiting, not at a stale 0."""
+        if self.sender.metrics is not None:
+            self.sender.metrics.backlog.set(await self.storage.count_due(self.clock()))
 
     async def _worker(self, queue: asyncio.Queue[Claim], stats: DrainStats) -> None:
         while not queue.empty():

@@ -10,7 +10,8 @@ one test process never collide). What is measured:
 * ``cxcoach_messages_total{path,outcome}``: unprompted messages (drip, broadcast) by outcome
   (sent, blocked, failed);
 * ``cxcoach_broadcast_recipients{broadcast,state}``: the running broadcast's progress;
-* ``cxcoach_due_backlog``: slots due and not yet delivered, after each drain.
+* ``cxcoach_due_backlog``: slots due and not yet taken for delivery, measured before each
+  batch of a drain (it stays up while the database refuses the claim);
 
 ``/healthz`` answers while the event loop runs; ``/readyz`` is 200 only while the
 application runs and the database answers.
@@ -68,7 +69,9 @@ class Metrics:
             registry=self.registry,
         )
         self.backlog = Gauge(
-            "cxcoach_due_backlog", "Slots due and not yet delivered", registry=self.registry
+            "cxcoach_due_backlog",
+            "Slots due and not yet taken for delivery",
+            registry=self.registry,
         )
 
     async def observe_update(self, kind: str, handle: Awaitable[object]) -> None:
@@ -106,7 +109,10 @@ class HealthServer:
         app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        if self.port == 0:  # a free port, bound once: what the kernel chose
+            self.port = self._runner.addresses[0][1]
         log.info("health and metrics on http://%s:%s", self.host, self.port)
 
     async def stop(self) -> None:

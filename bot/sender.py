@@ -47,7 +47,7 @@ class SendStatus(enum.Enum):
     SENT = "sent"
     BLOCKED = "blocked"  # the chat cannot be reached: never retry
     FAILED = "failed"  # gave up for now (network, server errors, bad request)
-    SKIPPED = "skipped"  # not sent: on_dispatch found the work taken over by another process
+    SKIPPED = "skipped"  # not sent: taken over by another process, or halted before the wire
 
 
 @dataclass(frozen=True)
@@ -76,21 +76,26 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
-    async def acquire(self) -> None:
-        """Wait for a flood-control pause to end, then for a token (rate 0: no pacing)."""
+    async def acquire(self, abandon: Callable[[], bool] | None = None) -> bool:
+        """Wait for a flood-control pause to end, then for a token (rate 0: no pacing).
+
+        False, at once and without a token, once ``abandon()`` is true: a send that was
+        only waiting for its turn is dropped the moment its work is halted."""
         async with self._lock:
             while True:
+                if abandon is not None and abandon():
+                    return False
                 now = time.monotonic()
                 if now < self._paused_until:
                     await asyncio.sleep(self._paused_until - now)
                     continue
                 if self.rate <= 0:
-                    return
+                    return True
                 self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
                 if self._tokens >= 1:
                     self._tokens -= 1
-                    return
+                    return True
                 await asyncio.sleep((1 - self._tokens) / self.rate)
 
 
@@ -144,14 +149,18 @@ class Sender:
         send: Callable[[], Awaitable[Any]],
         *,
         on_dispatch: Callable[[], Awaitable[bool]] | None = None,
+        abandon: Callable[[], bool] | None = None,
         path: str = "drip",
     ) -> SendResult:
         """Run one Bot API send for ``chat_id`` with pacing, retries and blocked marking.
 
         ``on_dispatch`` runs once, just before the first request goes out (see the module
-        text); when it answers False nothing is sent (SKIPPED). ``path`` labels the metrics.
+        text); when it answers False nothing is sent (SKIPPED). ``abandon`` is asked while
+        the send waits for its turn and again just before it goes out: once it is true (a
+        broadcast paused or cancelled, a stop) a send not yet on the wire is SKIPPED.
+        ``path`` labels the metrics.
         """
-        result = await self._call(chat_id, send, on_dispatch)
+        result = await self._call(chat_id, send, on_dispatch, abandon)
         if self.metrics is not None:
             self.metrics.messages.labels(path, result.status.value).inc()
         return result
@@ -161,22 +170,27 @@ class Sender:
         chat_id: int | str,
         send: Callable[[], Awaitable[Any]],
         on_dispatch: Callable[[], Awaitable[bool]] | None,
+        abandon: Callable[[], bool] | None = None,
     ) -> SendResult:
         delay = self.backoff
         last_error = ""
         failures = floods = 0
-        dispatched = on_dispatch is None
+        dispatched = on_dispatch is None and abandon is None
+        halted = SendResult(SendStatus.SKIPPED, error="halted before it was sent")
 
         async def hook() -> bool:
             nonlocal dispatched
-            go = await on_dispatch()  # type: ignore[misc]
+            if abandon is not None and abandon():
+                raise NotDispatched
+            go = await on_dispatch() if on_dispatch is not None else True
             dispatched = True
             if not go:
                 raise NotDispatched
             return True
 
         while failures < self.attempts and floods < MAX_FLOOD_WAITS:
-            await self.pacer.acquire()
+            if not await self.pacer.acquire(None if dispatched else abandon):
+                return halted
             try:
                 with bulk():  # the rate limiter lets replies to learners go first
                     if dispatched:

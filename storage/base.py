@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,6 +37,7 @@ class User:
     ignored_nudges: int = 0
     returned: bool = False  # this visit ended a block
     awaiting: str | None = None  # typed input the bot asked for (e.g. "time")
+    unsubscribed_at: datetime | None = None  # the last unsubscribe (no idle reminders then)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Attempt:
     asked_at: datetime | None = None  # when the current question was sent
     # per question, the option indexes in the order they are shown; () = file order
     option_orders: tuple[tuple[int, ...], ...] = ()
+    # the quiz's shape when the attempt started (services.quiz.quiz_shape); None: older
+    quiz_shape: str | None = None
 
     @property
     def question_shown_at(self) -> datetime:
@@ -308,7 +311,8 @@ class Storage(ABC):
     async def set_subscription(
         self, user_id: int, series_id: str, status: str | None, now: datetime
     ) -> None:
-        """Subscribe (status 'active'), pause, resume, finish; None unsubscribes."""
+        """Subscribe (status 'active'), pause, resume, finish; None unsubscribes (and notes
+        when, in ``users.unsubscribed_at``)."""
 
     # The daily slot --------------------------------------------------------------------
     @abstractmethod
@@ -383,6 +387,12 @@ class Storage(ABC):
 
     @abstractmethod
     async def due_cards(self, user_id: int, now: datetime, limit: int) -> list[Card]: ...
+
+    @abstractmethod
+    async def retire_cards(self, questions: Mapping[str, int]) -> int:
+        """Delete the review cards (and their history) of questions no longer in the content:
+        a lesson not in ``questions`` (lesson id -> its number of questions), or a question
+        index past that number. Returns how many (run at start-up, after a deploy)."""
 
     @abstractmethod
     async def count_due_cards(self, user_id: int, now: datetime) -> int: ...
@@ -616,11 +626,13 @@ class Storage(ABC):
         total: int,
         now: datetime,
         option_orders: tuple[tuple[int, ...], ...] = (),
+        quiz_shape: str | None = None,
     ) -> Attempt:
         """Begin a new quiz attempt (earlier unfinished ones for the lesson are abandoned).
 
         ``option_orders`` is kept with it: how each question's options are shown, so that an
-        answer is judged against what the learner saw, by any process, after any restart.
+        answer is judged against what the learner saw, by any process, after any restart;
+        ``quiz_shape``, so that an answer after a deploy that changed the quiz is refused.
         """
 
     @abstractmethod

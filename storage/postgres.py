@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -288,15 +288,17 @@ class PostgresStorage(Storage):
         total: int,
         now: datetime,
         option_orders: tuple[tuple[int, ...], ...] = (),
+        quiz_shape: str | None = None,
     ) -> Attempt:
         row = await self.pool.fetchrow(
-            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders) "
-            "VALUES ($1, $2, $3, $4, $5) RETURNING *",
+            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders, "
+            "quiz_shape) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
             user_id,
             lesson_id,
             total,
             now,
             encode_orders(option_orders),
+            quiz_shape,
         )
         return attempt_record(row, as_is)
 
@@ -353,11 +355,15 @@ class PostgresStorage(Storage):
         self, user_id: int, series_id: str, status: str | None, now: datetime
     ) -> None:
         if status is None:
-            await self.pool.execute(
-                "DELETE FROM subscriptions WHERE user_id = $1 AND series_id = $2",
-                user_id,
-                series_id,
-            )
+            async with self._tx() as con:
+                await con.execute(
+                    "DELETE FROM subscriptions WHERE user_id = $1 AND series_id = $2",
+                    user_id,
+                    series_id,
+                )
+                await con.execute(
+                    "UPDATE users SET unsubscribed_at = $2 WHERE id = $1", user_id, now
+                )
             return
         await self.pool.execute(
             "INSERT INTO subscriptions (user_id, series_id, status, subscribed_at, changed_at) "
@@ -574,6 +580,16 @@ class PostgresStorage(Storage):
             limit,
         )
         return [card_record(row, as_is) for row in rows]
+
+    async def retire_cards(self, questions: Mapping[str, int]) -> int:
+        rows = await self.pool.fetch(
+            "DELETE FROM review_cards c WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], "
+            "$2::int[]) AS k(lesson_id, n) WHERE k.lesson_id = c.lesson_id AND c.question < k.n) "
+            "RETURNING c.id",
+            list(questions),
+            list(questions.values()),
+        )
+        return len(rows)
 
     async def count_due_cards(self, user_id: int, now: datetime) -> int:
         return await self.pool.fetchval(
@@ -1061,7 +1077,11 @@ class PostgresStorage(Storage):
                 f"SELECT COUNT(*) FROM {table} WHERE {column} = $1", user_id
             )
         profile = {
-            k: (v.isoformat() if isinstance(v, datetime) else v)
+            k: (
+                v.astimezone(UTC).isoformat(timespec="microseconds")
+                if isinstance(v, datetime)
+                else v
+            )
             for k, v in user.items()
             if k in PROFILE_FIELDS
         }
@@ -1158,7 +1178,14 @@ class PostgresStorage(Storage):
             """
         )
         return [
-            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+            {
+                k: (
+                    v.astimezone(UTC).isoformat(timespec="microseconds")
+                    if isinstance(v, datetime)
+                    else v
+                )
+                for k, v in row.items()
+            }
             for row in rows
         ]
 

@@ -52,6 +52,7 @@ def user_record(row: Any, when: When = from_db) -> User:
         ignored_nudges=row["ignored_nudges"],
         returned=bool(row["returned"]),
         awaiting=row["awaiting"],
+        unsubscribed_at=when(row["unsubscribed_at"]),
     )
 
 
@@ -138,6 +139,7 @@ def attempt_record(row: Any, when: When = from_db) -> Attempt:
         finished_at=when(row["finished_at"]),
         asked_at=when(row["asked_at"]),
         option_orders=tuple(decode_orders(row["option_orders"])),
+        quiz_shape=row["quiz_shape"],
     )
 
 
@@ -158,7 +160,7 @@ PERSONAL_TABLES = {
     "broadcasts_sent": ("broadcasts", "admin_id"),  # an admin's own broadcasts
 }
 PROFILE_FIELDS = ("id", "first_name", "language", "tg_language", "timezone", "first_seen",
-                  "last_seen")  # fmt: skip
+                  "last_seen", "unsubscribed_at")  # fmt: skip
 
 
 def lesson_stats_records(rows: Any) -> dict[str, LessonStats]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import sqlite3
 import time
@@ -377,13 +378,17 @@ class SQLiteStorage(Storage):
     async def set_subscription(
         self, user_id: int, series_id: str, status: str | None, now: datetime
     ) -> None:
-        if status is None:
-            await self._write(
-                "DELETE FROM subscriptions WHERE user_id = ? AND series_id = ?",
-                (user_id, series_id),
-            )
-            return
         stamp = to_db(now)
+        if status is None:
+            async with self._tx() as db:
+                await db.execute(
+                    "DELETE FROM subscriptions WHERE user_id = ? AND series_id = ?",
+                    (user_id, series_id),
+                )
+                await db.execute(
+                    "UPDATE users SET unsubscribed_at = ? WHERE id = ?", (stamp, user_id)
+                )
+            return
         # Re-subscribing to a finished or paused series makes it active again; the first
         # subscription time is kept (it orders several series in one drip).
         await self._write(
@@ -598,6 +603,16 @@ class SQLiteStorage(Storage):
         )
         return [card_record(row) for row in rows]
 
+    @offloaded
+    async def retire_cards(self, questions: Mapping[str, int]) -> int:
+        rows = await self._write(
+            "DELETE FROM review_cards WHERE NOT EXISTS (SELECT 1 FROM json_each(?) AS k "
+            "WHERE k.key = review_cards.lesson_id AND review_cards.question < k.value) "
+            "RETURNING id",
+            (json.dumps(dict(questions)),),
+        )
+        return len(rows)
+
     async def count_due_cards(self, user_id: int, now: datetime) -> int:
         row = await self._fetchone(
             "SELECT COUNT(*) AS n FROM review_cards WHERE user_id = ? AND due_at <= ?",
@@ -682,12 +697,13 @@ class SQLiteStorage(Storage):
         total: int,
         now: datetime,
         option_orders: tuple[tuple[int, ...], ...] = (),
+        quiz_shape: str | None = None,
     ) -> Attempt:
         # Earlier unfinished attempts need no update: only the latest one takes answers.
         rows = await self._write(
-            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders) "
-            "VALUES (?, ?, ?, ?, ?) RETURNING *",
-            (user_id, lesson_id, total, to_db(now), encode_orders(option_orders)),
+            "INSERT INTO quiz_attempts (user_id, lesson_id, total, started_at, option_orders, "
+            "quiz_shape) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+            (user_id, lesson_id, total, to_db(now), encode_orders(option_orders), quiz_shape),
         )
         return attempt_record(rows[0])
 

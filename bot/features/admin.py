@@ -178,8 +178,14 @@ async def admin_button(update: Update, context: CxContext) -> None:
     if handler is not None:
         await handler(update, context, me, draft, data)
         return
-    if data.verb in _DRAFT_VERBS:
-        await answer_query(update, me.t._("This broadcast is already confirmed."))
+    if data.verb in _DRAFT_VERBS:  # a draft's button, pressed after the draft was settled
+        gone = draft.status == "cancelled" and draft.started_at is None and draft.total == 0
+        await answer_query(
+            update,
+            me.t._("That draft was dropped.")
+            if gone
+            else me.t._("This broadcast is already confirmed."),
+        )
         return
     if data.verb == "unc":
         await _resend_unconfirmed(update, context, me, draft, data.arg)

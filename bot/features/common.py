@@ -232,12 +232,13 @@ Data = TypeVar("Data")
 async def pressed(
     update: Update, context: CxContext, kind: type[Data]
 ) -> tuple[Learner, Data] | None:
-    """The learner and the parsed data of a pressed button; None (spinner stopped) if the data
-    is not of the expected kind (forged or malformed) or there is no user."""
+    """The learner and the parsed data of a pressed button; None if there is no user (the
+    spinner stopped) or the data is not of the expected kind — forged, or left by an older
+    version of the bot: then a toast says the button is out of date."""
     data = cb.parse(update.callback_query.data)
     me = await learner(update, context)
     if me is None or not isinstance(data, kind):
-        await answer_query(update)
+        await answer_query(update, me.t._("That button is out of date.") if me else None)
         return None
     return me, data
 

@@ -46,6 +46,8 @@ async def reply_to_text(update: Update, context: CxContext, me: Learner) -> None
     a pointer to /help); text while a quiz question waits, a reminder to use its buttons;
     anything else, what the bot works with and the menu."""
     text = update.effective_message.text if update.effective_message else None
+    if journey.addressed_elsewhere(text or "", context.bot.username):
+        return  # "/start@other_bot": another bot's command, not ours to answer
     word = journey.command_word(text or "")
     if word is not None and word not in LEARNER_COMMANDS:  # ours would have been handled
         suggestion = journey.suggest_command(word, LEARNER_COMMANDS, _hidden_commands(context))
@@ -72,7 +74,13 @@ unsupported_message = screen_handler(screens.unsupported_screen)  # stickers, ph
 
 
 async def group_command(update: Update, context: CxContext) -> None:
-    """A command in a group: point to a private chat (other group messages are ignored)."""
+    """A command in a group: point to a private chat (other group messages, and commands
+    addressed to other bots, are ignored)."""
+    message = update.effective_message
+    if message is not None and journey.addressed_elsewhere(
+        message.text or "", context.bot.username
+    ):
+        return
     user = update.effective_user
     lang = (user.language_code or "")[:2] if user else ""
     t = translator(lang or context.settings.default_language)

@@ -488,6 +488,7 @@ def _data_labels(t: Translator) -> dict[str, str]:
         "timezone": t._("time zone"),
         "first_seen": t._("first seen"),
         "last_seen": t._("last seen"),
+        "unsubscribed_at": t._("last unsubscribed from a series"),
         "lessons": t._("lessons opened (completed ones included)"),
         "quiz_answers": t._("quiz answers"),
         "review_cards": t._("review cards"),
@@ -522,9 +523,11 @@ def _profile_value(t: Translator, key: str, value: object, tz: tzinfo, zone: str
         if value:
             return escape(language_name(str(value)))
         return t._("not chosen (the bot follows your Telegram language)")
-    if key in ("first_seen", "last_seen") and value:
+    if key in ("first_seen", "last_seen", "unsubscribed_at") and value:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         return escape(local_datetime(t, moment, tz))
+    if key == "unsubscribed_at":
+        return t._("never")
     return escape(value)
 
 

@@ -308,12 +308,12 @@ class QuizInProgress:
 
 def quiz_in_progress(catalog: Catalog, lang: str, attempt: Attempt | None) -> QuizInProgress | None:
     """The learner's latest attempt if it can go on: unfinished, its lesson and quiz unchanged."""
-    from bot.services.quiz import attempt_order  # quiz rules; no cycle, kept near its use
+    from bot.services.quiz import attempt_fits, attempt_order  # no cycle, kept near its use
 
     if attempt is None or attempt.finished or not 0 <= attempt.current < attempt.total:
         return None
     found = catalog.lesson(lang, attempt.lesson_id)
-    if found is None or len(found[1].quiz) != attempt.total:
+    if found is None or not attempt_fits(attempt, found[1]):
         return None
     series, lesson = found
     question = lesson.quiz[attempt.current]
@@ -472,6 +472,17 @@ def command_word(text: str) -> str | None:
         return None
     word = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
     return word or None
+
+
+def addressed_elsewhere(text: str, bot_username: str | None) -> bool:
+    """True for a command addressed to another bot ("/start@other_bot"): not ours to answer,
+    in a private chat or a group (Telegram's convention: bots ignore those)."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return False
+    head = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
+    _, at, name = head.partition("@")
+    return bool(at) and name.lower() != (bot_username or "").lower()
 
 
 def suggest_command(word: str, known: Sequence[str], hidden: Collection[str] = ()) -> str | None:

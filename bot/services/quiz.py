@@ -37,6 +37,21 @@ def shown_order(stored: Sequence[int] | None, count: int) -> tuple[int, ...] | N
     return order if sorted(order) == list(range(count)) else None
 
 
+def quiz_shape(lesson: Lesson) -> str:
+    """What judging an answer depends on, the same in every language: per question, its
+    number of options and the right one ("4.2,4.0"). Rewording keeps it; a deploy that moves
+    the key, adds or drops an option or a question changes it."""
+    return ",".join(f"{len(q.options)}.{q.correct}" for q in lesson.quiz)
+
+
+def attempt_fits(attempt: Attempt, lesson: Lesson) -> bool:
+    """Whether answers to ``attempt`` can still be judged against ``lesson``'s quiz as it is
+    now (attempts from before shapes were kept are taken as they are)."""
+    if len(lesson.quiz) != attempt.total:
+        return False
+    return attempt.quiz_shape is None or attempt.quiz_shape == quiz_shape(lesson)
+
+
 def attempt_order(attempt: Attempt, index: int, count: int) -> tuple[int, ...] | None:
     """How question ``index`` of ``attempt`` shows its ``count`` options."""
     orders = attempt.option_orders
@@ -68,7 +83,9 @@ async def start_quiz(
     series, lesson = found
     await storage.mark_opened(user_id, lesson_id, now)
     orders = tuple(new_order(len(question.options)) for question in lesson.quiz)
-    attempt = await storage.start_attempt(user_id, lesson_id, len(lesson.quiz), now, orders)
+    attempt = await storage.start_attempt(
+        user_id, lesson_id, len(lesson.quiz), now, orders, quiz_shape(lesson)
+    )
     return QuizStart(attempt, series, lesson)
 
 
@@ -129,7 +146,7 @@ async def answer(
     if attempt is None or attempt.user_id != user_id:
         return AnswerOutcome(Verdict.INVALID)
     found = catalog.lesson(lang, attempt.lesson_id)
-    if found is None or len(found[1].quiz) != attempt.total:
+    if found is None or not attempt_fits(attempt, found[1]):
         return AnswerOutcome(Verdict.CHANGED, attempt)
     series, lesson = found
     if not 0 <= question_index < len(lesson.quiz):

@@ -392,6 +392,7 @@ class LearnerState:
     last_nudge_at: datetime | None
     ignored_nudges: int
     has_progress: bool  # opened any lesson at all
+    unsubscribed: bool = False  # left a series once: sets their own pace, no idle reminders
 
 
 @dataclass(frozen=True)
@@ -466,11 +467,18 @@ def plan_slot(catalog: Catalog, state: LearnerState, now: datetime) -> SlotPlan:
         return SlotPlan()
     if state.reviews_due:
         return SlotPlan(reviews_due=state.reviews_due)
-    if state.has_progress and now - state.last_seen >= IDLE_AFTER:
+    if state.has_progress and now - state.last_seen >= IDLE_AFTER and _may_remind(state):
         suggestion = _reminder_lesson(catalog, state)
         if suggestion is not None:
             return SlotPlan(reminder=suggestion)
     return SlotPlan()
+
+
+def _may_remind(state: LearnerState) -> bool:
+    """An idle reminder is for learners who keep their own pace and never asked for quiet:
+    not after an unsubscribe (that series' next lesson would be the very thing they left),
+    not while a subscription is paused."""
+    return not state.unsubscribed and not any(s.status == "paused" for s in state.subscriptions)
 
 
 def _reminder_lesson(catalog: Catalog, state: LearnerState) -> str | None:

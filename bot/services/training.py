@@ -91,6 +91,7 @@ async def learner_state(
         last_nudge_at=user.last_nudge_at,
         ignored_nudges=user.ignored_nudges,
         has_progress=bool(facts.opened),
+        unsubscribed=user.unsubscribed_at is not None,
     )
     return state, facts
 

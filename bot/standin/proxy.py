@@ -14,21 +14,27 @@ import aiohttp
 from aiohttp import web
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now (for test servers and replicas)."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+def listening_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A TCP socket bound to a free port and listening, to hand to a child process
+    (``pass_fds`` and ``CXCOACH_WEBHOOK_SOCKET_FD``): the port is bound once, by us, so no
+    other process can take it between choosing it and using it. Connections wait in its
+    backlog until the child serves them."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((host, 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 class RoundRobin:
-    """A load balancer: each POST goes to the next live replica."""
+    """A load balancer: each POST goes to the next live replica. It listens on a port of its
+    own choosing (see :attr:`port` after :meth:`start`)."""
 
-    def __init__(self, ports: list[int], port: int) -> None:
+    def __init__(self, ports: list[int]) -> None:
         self.targets = itertools.cycle(ports)
         self.ports = ports
         self.hits: dict[int, int] = dict.fromkeys(ports, 0)
-        self.port = port
+        self.port = 0
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -37,7 +43,8 @@ class RoundRobin:
         app.router.add_post("/{path:.*}", self.forward)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = self._runner.addresses[0][1]
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         return f"http://127.0.0.1:{self.port}"
 

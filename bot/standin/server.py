@@ -171,6 +171,8 @@ class BotAPIStandIn:
         self.faults = FaultInjector()
         self.calls: list[CallRecord] = []
         self.call_counts: Counter[str] = Counter()  # every call by method, even unrecorded
+        self.finished_counts: Counter[str] = Counter()  # ... of those, answered
+        self._call_signal = asyncio.Event()  # set at each arrival and each answer
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.polls: dict[str, PollState] = {}
@@ -188,6 +190,7 @@ class BotAPIStandIn:
         self._next_update_id = 1
         self._allowed: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._wakeup = asyncio.Event()
+        self._confirmed = asyncio.Event()  # set at each offset confirmation
         self._latest_poll = 0
         self._arrivals = itertools.count(1)
         self._closing = False
@@ -475,6 +478,7 @@ class BotAPIStandIn:
             return _json_response(ApiError(status, description).to_json(), status)
         arrival = next(self._arrivals)
         self.call_counts[method.lower()] += 1
+        self._signal_calls()
         record = CallRecord(method, {}, time.perf_counter())
         if self.record_calls:
             self.calls.append(record)
@@ -498,7 +502,20 @@ class BotAPIStandIn:
             body, status = exc.to_json(), exc.code
             record.ok, record.error_code, record.description = False, exc.code, exc.description
         record.duration = time.perf_counter() - record.at
+        self.finished_counts[method.lower()] += 1
+        self._signal_calls()
         return _json_response(body, status)
+
+    def _signal_calls(self) -> None:
+        self._call_signal.set()
+        self._call_signal = asyncio.Event()
+
+    async def calls_seen(self, method: str, n: int = 1, *, answered: bool = False) -> None:
+        """Wait until ``n`` calls of ``method`` have arrived (``answered``: been answered)
+        since the stand-in started: an event to wait on instead of a guessed sleep."""
+        counts = self.finished_counts if answered else self.call_counts
+        while counts[method.lower()] < n:
+            await self._call_signal.wait()
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         """Serve a file download (``base_file_url + token + '/' + file_path``)."""
@@ -726,9 +743,16 @@ class BotAPIStandIn:
         if offset < 0:
             while len(queue) > -offset:
                 queue.popleft()
-            return
-        while queue and queue[0].update_id < offset:
+        while offset >= 0 and queue and queue[0].update_id < offset:
             queue.popleft()
+        self._confirmed.set()
+        self._confirmed = asyncio.Event()
+
+    async def updates_confirmed(self) -> None:
+        """Wait until the bot has confirmed every update queued so far (the offset of its next
+        getUpdates): it has them all, then, in its own queue."""
+        while self._queue:
+            await self._confirmed.wait()
 
     def _collect(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` pending updates of allowed types (others are discarded)."""

@@ -85,6 +85,15 @@ class ChatView:
             return
         raise AssertionError(f"unexpected bot action in chat {self.chat_id}: {event.summary()}")
 
+    def assert_no_event(self) -> None:
+        """Assert the bot has done nothing in this chat that was not read yet (use after the
+        harness has settled: nothing can be in flight then, so no waiting is needed)."""
+        unread = self.chat.events[self.cursor :]
+        if unread:
+            self.cursor = len(self.chat.events)
+            summary = "; ".join(event.summary() for event in unread)
+            raise AssertionError(f"unexpected bot action in chat {self.chat_id}: {summary}")
+
     def skip_pending(self) -> None:
         """Mark all events so far as consumed."""
         self.cursor = len(self.chat.events)

@@ -1,7 +1,18 @@
-"""End-to-end harness: the real PTB Application against the Bot API stand-in on loopback."""
+"""End-to-end harness: the real PTB Application against the Bot API stand-in on loopback.
+
+The bot's settings are hermetic (:mod:`tests.hermetic`): the values a test passes and the
+defaults. By default the harness turns the rate limiter off (most tests walk many screens in
+one chat, and Telegram's ~1 message/s per chat would make each take tens of seconds);
+``production=True`` runs the configuration an operator gets, limiter included.
+
+Synchronisation is by events, not by silence: :meth:`Harness.settle` returns once every update
+sent so far has been handled and everything due at the clock's current time has been
+delivered, so "nothing else happened" is a check of what is there, not a wait.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,12 +20,12 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.app import build_application, load_catalog, running
-from bot.config import Settings
 from bot.context import Deps, utc_now
 from bot.standin import BotAPIStandIn
 from bot.standin.users import SimUser
 from content.model import Catalog
 from storage.sqlite import SQLiteStorage
+from tests.hermetic import HermeticSettings
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 _CATALOG: Catalog | None = None
@@ -56,6 +67,7 @@ class Harness:
         catalog: Catalog | None = None,
         clock: Callable[[], datetime] = utc_now,
         storage_class: type[SQLiteStorage] = SQLiteStorage,
+        production: bool = False,
         **settings: object,
     ) -> None:
         self.storage_class = storage_class  # a subclass may inject database faults
@@ -63,11 +75,12 @@ class Harness:
         self.standin = standin
         self.db_path = db_path
         self.catalog = catalog or shipped_catalog()
-        self.settings = Settings(
+        if not production:
+            settings = {"rate_limit": 0, **settings}
+        self.settings = HermeticSettings(
             bot_token=TOKEN,
             database=db_path,
             bot_api_url=standin.url,
-            rate_limit=0,
             **settings,  # type: ignore[arg-type]
         )
         self.storage: SQLiteStorage | None = None
@@ -86,6 +99,17 @@ class Harness:
         if self._ctx is not None:
             ctx, self._ctx = self._ctx, None
             await ctx.__aexit__(None, None, None)
+
+    async def settle(self, within: float = 30.0) -> None:
+        """Return once the bot has done everything asked of it so far: every update the users
+        sent has reached it and its handler has finished, and a whole drain of due slots and
+        a whole broadcast run were made after this call (so whatever is due at the clock's
+        current time has been sent). Then a chat's unread events are all there is."""
+        async with asyncio.timeout(within):
+            await self.standin.updates_confirmed()  # the bot has every update sent so far
+            await self.app.update_queue.join()  # ... and their handlers have returned
+            await self.app.bot_data.engine.run_now()
+            await self.app.bot_data.broadcasts.run_now()
 
     async def restart(self) -> None:
         await self.stop()

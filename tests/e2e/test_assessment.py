@@ -39,11 +39,12 @@ async def rate_until_done(user, question, rate) -> tuple:
         question = live(user, question)
 
 
-async def start_assessment(user, button: str = "▶️ Start"):
+async def start_assessment(harness, user, button: str = "▶️ Start"):
     """/assess: one message (the intro); its Start turns it into the first obstacle."""
     await user.send("/assess")
     intro = await user.next_message()
-    await user.expect_no_event()  # not the intro and obstacle 1 at once
+    await harness.settle()
+    user.assert_no_event()  # not the intro and obstacle 1 at once
     await user.press(intro, button)
     return await user.next_edit()
 
@@ -65,7 +66,8 @@ async def test_one_intro_then_obstacles_in_place_and_continue_later_is_no_dead_e
     intro = await user.next_message()
     assert f"You will see {TOTAL} statements" in intro.text
     assert labels(intro) == ["▶️ Start", "🏠 Menu"]
-    await user.expect_no_event()
+    await harness.settle()
+    user.assert_no_event()
     await user.press(intro, "▶️ Start")
     question = await user.next_edit()  # the intro becomes obstacle 1
     assert question.message_id == intro.message_id
@@ -113,12 +115,12 @@ async def test_one_intro_then_obstacles_in_place_and_continue_later_is_no_dead_e
 async def test_a_retake_in_russian_shows_the_change_with_a_decimal_comma(harness):
     user = await greeted(harness, 1002, "Олена", language="ru")
     chart, result = await rate_until_done(
-        user, await start_assessment(user, "▶️ Начать"), lambda i: 4
+        user, await start_assessment(harness, user, "▶️ Начать"), lambda i: 4
     )
     assert "4,0/5" in result.text and "4.0" not in result.text
     assert "Серым" not in chart.caption
     chart, result = await rate_until_done(
-        user, await start_assessment(user, "▶️ Начать"), lambda i: 2
+        user, await start_assessment(harness, user, "▶️ Начать"), lambda i: 2
     )
     assert "Почему клиентоцентричность не приживается: 2,0/5 (-2,0)" in result.text
     assert "Серым — ваш предыдущий результат" in chart.caption
@@ -128,7 +130,7 @@ async def test_a_retake_in_russian_shows_the_change_with_a_decimal_comma(harness
 
 async def test_start_over_asks_first_and_cancel_keeps_the_answers(harness):
     user = await greeted(harness, 1003)
-    question = await start_assessment(user)
+    question = await start_assessment(harness, user)
     for rating in (4, 4):
         await user.press(live(user, question), str(rating))
         await user.next_edit()
@@ -171,7 +173,7 @@ async def test_a_team_link_mid_assessment_continues_it_and_the_team_counts_it(ha
     manager = await greeted(harness, 2000, "Maria")
     link, created = await team_of(manager, "Front office")
     first = await greeted(harness, 2001, "M0")
-    question = await start_assessment(first)
+    question = await start_assessment(harness, first)
     for _ in range(3):  # rate 3 (each 5), then open the team’s link
         await first.press(live(first, question), "5")
         await first.next_edit()
@@ -210,7 +212,7 @@ async def test_a_manager_sees_numbers_only_from_three_others_and_per_obstacle(ha
     decimal = re.compile(r"\d[.,]\d")
     manager = await greeted(harness, 3000, "Maria")
     link, created = await team_of(manager, "Front office")
-    await rate_until_done(manager, await start_assessment(manager), lambda i: 1)
+    await rate_until_done(manager, await start_assessment(harness, manager), lambda i: 1)
 
     # the first member finished an assessment before the last series existed: seeded as such
     early = await greeted(harness, 3001, "Early")
@@ -233,7 +235,8 @@ async def test_a_manager_sees_numbers_only_from_three_others_and_per_obstacle(ha
     waiting = await manager.next_message()
     assert "2 of the 3 answers needed so far, not counting yours" in waiting.text
     assert waiting.kind != "photo" and not decimal.search(waiting.text)
-    await manager.expect_no_event()  # no chart either
+    await harness.settle()
+    manager.assert_no_event()  # no chart either
 
     third = await greeted(harness, 3003, "Third")
     await third.send(f"/start {link}")
@@ -260,7 +263,7 @@ async def test_a_team_link_after_a_finished_assessment_and_a_second_team(harness
     north, _ = await team_of(manager, "North")
     south, _ = await team_of(manager, "South")
     member = await greeted(harness, 2101)
-    await rate_until_done(member, await start_assessment(member), lambda i: 2)
+    await rate_until_done(member, await start_assessment(harness, member), lambda i: 2)
     await member.send(f"/start {north}")
     joined = await member.next_message()
     assert "Your latest self-assessment (" in joined.text and "already counts" in joined.text

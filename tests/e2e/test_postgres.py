@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from tests.e2e.conftest import Harness
-from tests.unit.conftest import _postgres_or_skip
+from tests.postgres import postgres_dsn
 
 
 class PostgresHarness(Harness):
@@ -34,7 +34,7 @@ class PostgresHarness(Harness):
 async def pg(standin) -> AsyncIterator[PostgresHarness]:
     import asyncpg
 
-    dsn = await _postgres_or_skip()
+    dsn = await postgres_dsn()
     schema = f"e2e_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(dsn)
     await admin.execute(f"CREATE SCHEMA {schema}")

@@ -23,6 +23,10 @@ from tests.e2e.test_journey import next_toast, plain
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 12:00 in Kyiv
 SUBSCRIBE = "🔔 Subscribe to the series"
+FREE_TEXT_HINT = (
+    "Sorry, I can’t answer typed messages: I work with buttons and commands. "
+    "Choose from the menu below, or see /help."
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -85,7 +89,8 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     assert "At 09:00, Monday to Friday, you get the next lesson" in confirmation
     assert "Time zone: Kyiv, now " in confirmation
     assert "Next delivery: Tue 24 Nov, 09:00" in confirmation
-    await user.expect_no_event(0.3)  # nothing before the slot
+    await h.settle()
+    user.assert_no_event()  # nothing before the slot
 
     clock.set(at(24, 7, 0))  # Tuesday 09:00 Kyiv
     drip = await user.next_message()
@@ -97,7 +102,8 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     assert ("🔔 Subscriptions", "subs:n") in labels(drip)
 
     clock.set(at(24, 15))  # later the same day: nothing more
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
 
     clock.set(at(25, 7, 1))
     assert "Customer processes cost too much?" in (await user.next_message()).text
@@ -113,7 +119,8 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
     await user.press(overview, "⏸ Pause")
     assert "paused" in (await user.next_edit()).text
     clock.set(at(26, 7, 1))
-    await user.expect_no_event(0.4)  # paused: Thursday passes quietly
+    await h.settle()
+    user.assert_no_event()  # paused: Thursday passes quietly
 
     await user.press(overview, "▶️ Resume")
     await user.next_edit()
@@ -141,7 +148,8 @@ async def test_several_series_come_as_one_message(h, clock):
     assert digest.text.startswith("📬 Your lessons for today")
     assert "Everything is fine as it is" in digest.text
     assert "An approach, not a process" in digest.text
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
@@ -152,7 +160,8 @@ async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
     await h.start()
     catch_up = await user.next_message()
     assert "Everything is fine as it is" in catch_up.text
-    await user.expect_no_event(0.5)  # once, not once per missed day
+    await h.settle()
+    user.assert_no_event()  # once, not once per missed day
     clock.set(at(30, 7, 1))  # next Monday
     assert "A leader in name only" in (await user.next_message()).text
 
@@ -169,7 +178,8 @@ async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
     await crashed.close()
     await h.start()  # recovery makes the slot due again
     assert "Everything is fine as it is" in (await user.next_message()).text
-    await user.expect_no_event(0.5)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def test_a_crash_during_the_send_never_sends_it_twice(h, clock):
@@ -183,10 +193,12 @@ async def test_a_crash_during_the_send_never_sends_it_twice(h, clock):
     assert await crashed.mark_delivery_sending(1001, claim.slot_at, claim.claimed_at, clock())
     await crashed.close()
     await h.start()
-    await user.expect_no_event(0.5)  # it may have arrived: not sent again
+    await h.settle()
+    user.assert_no_event()  # it may have arrived: not sent again
     clock.set(at(25, 7, 1))  # the next slot comes as usual (the lesson, as it was unconfirmed)
     assert "Everything is fine as it is" in (await user.next_message()).text
-    await user.expect_no_event(0.5)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standin):
@@ -204,7 +216,8 @@ async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standi
     await h.start()
     message = await user.next_message()
     assert "Everything is fine as it is" in message.text
-    await user.expect_no_event(0.5)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def test_flood_control_is_waited_out_and_the_drip_sent_once(h, clock, standin):
@@ -213,7 +226,8 @@ async def test_flood_control_is_waited_out_and_the_drip_sent_once(h, clock, stan
     standin.faults.add("sendMessage", kind="retry_after", retry_after=1, chat_id=1001)
     clock.set(at(24, 7, 1))
     assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
-    await user.expect_no_event(0.5)
+    await h.settle()
+    user.assert_no_event()
     assert [c.ok for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001][
         -2:
     ] == [False, True]
@@ -226,9 +240,11 @@ async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock,
     await user.next_message()  # Tuesday's lesson
     standin.faults.add("sendMessage", kind="forbidden", chat_id=1001, times=None)
     clock.set(at(25, 7, 1))
-    await _until(lambda: _blocked(h, 1001))
+    await h.settle()
+    assert await _blocked(h, 1001)
     clock.set(at(26, 7, 1))
-    await user.expect_no_event(0.4)  # not retried: the user is marked blocked
+    await h.settle()
+    user.assert_no_event()  # not retried: the user is marked blocked
     standin.faults.clear()
     await user.send("/start")  # back again
     await user.next_message()
@@ -244,11 +260,13 @@ async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
     await h.stop()
     clock.set(at(24, 21, 30))  # 23:30 in Kyiv: the missed 09:00 slot is found in quiet hours
     await h.start()
-    await user.expect_no_event(0.5)
+    await h.settle()
+    user.assert_no_event()
     clock.set(at(25, 6, 1))  # 08:01: quiet hours are over
     assert "Everything is fine as it is" in (await user.next_message()).text
     clock.set(at(25, 7, 1))  # Wednesday's own slot: already delivered today
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def take_quiz(h, user, lesson_id: str, right: bool = False) -> int:
@@ -367,15 +385,17 @@ async def test_settings_by_buttons_and_by_typing(h, clock):
     overview = await user.next_message()
     assert "Time zone: Berlin, now 11:00" in overview.text
     await user.send("hello")  # no longer awaited: the usual hint
-    assert "Lesson schedule" not in (await user.next_message()).text
+    assert (await user.next_message()).text == FREE_TEXT_HINT
     await user.press(overview, "🌙 Quiet hours")
     quiet = await user.next_edit()
     await user.press(quiet, "⌨️ Type them")
     await user.next_edit()
     await user.send("/help")  # a command cancels typing
-    await user.next_message()
-    await user.send("23-7")
-    assert "Quiet hours" not in (await user.next_message()).text
+    assert (await user.next_message()).text.startswith("CX Coach: short lessons")
+    await user.send("23-7")  # no longer awaited: not taken as quiet hours
+    assert (await user.next_message()).text == FREE_TEXT_HINT
+    stored = await h.storage.get_user(1001)
+    assert (stored.quiet_start, stored.quiet_end) == (22 * 60, 8 * 60)  # the defaults, kept
 
 
 async def _blocked(h: Harness, user_id: int) -> bool:
@@ -475,7 +495,8 @@ async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, cl
     titles = [lesson.title for lesson in h.catalog.series("en", "why-cx-fails").lessons]
 
     clock.set(at(23, 20, 31))  # Monday 22:31: quiet hours, nothing
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
     received = []
     for day in (24, 25, 26, 27, 28):  # 08:01 on Tuesday to Saturday: Monday's to Friday's
         clock.set(at(day, 6, 1))
@@ -485,16 +506,20 @@ async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, cl
             overview = (await user.next_message()).text
             assert "Next delivery: Wed 25 Nov, 08:00" in overview
             clock.set(at(24, 20, 31))  # Tuesday 22:31: Tuesday's lesson waits for the morning
-            await user.expect_no_event(0.4)
+            await h.settle()
+            user.assert_no_event()
     for text, title in zip(received, titles, strict=False):
         assert text.startswith("📬 Your lesson for today") and title.strip("“”") in text
     clock.set(at(29, 6, 1))  # Sunday and Monday mornings: Saturday and Sunday are not chosen
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
     clock.set(at(30, 6, 1))
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
     clock.set(datetime(2026, 12, 1, 6, 1, tzinfo=UTC))  # Tuesday 08:01: Monday's lesson
     assert titles[5].strip("“”") in (await user.next_message()).text
-    await user.expect_no_event(0.4)
+    await h.settle()
+    user.assert_no_event()
 
 
 async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, clock, standin):
@@ -518,13 +543,110 @@ async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, cloc
         return len(calls) > tries_before
 
     clock.set(at(24, 7, 1))  # Tuesday's slot (09:00 in Kyiv)
-    await _until(tried)
+    await h.settle()
+    assert await tried()
     refused = len([c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001])
     for minutes in (16, 31, 46, 61, 120):  # no retry of the same message during the day
         clock.set(at(24, 7, 1) + timedelta(minutes=minutes))
-        await asyncio.sleep(0.3)
+        await h.settle()
     calls = [c for c in standin.calls_of("sendMessage") if c.params.get("chat_id") == 1001]
     assert len(calls) == refused
     standin.faults.clear()
     clock.set(at(25, 7, 1))  # Wednesday's slot comes as usual
     assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
+
+
+async def test_unsubscribing_stops_the_drip(h, clock):
+    user = await newcomer(h, 1201)
+    await subscribe(user, "why-cx-fails")
+    clock.set(at(24, 7, 1))  # Tuesday 09:01 Kyiv: the first lesson
+    assert "Everything is fine as it is" in (await user.next_message()).text
+    await user.send("/subscriptions")
+    overview = await user.next_message()
+    await user.press(overview, data="su:why-cx-fails")
+    assert await next_toast(user) == "Unsubscribed. Your progress stays."
+    await user.next_edit()
+    assert await h.storage.subscriptions(1201) == []
+    # Wednesday to a week later at 09:01: no lesson, and no "it has been a few days" either
+    # (it would push the very series they left)
+    for day in (25, 26, 27, 30):
+        clock.set(at(day, 7, 1))
+        await h.settle()
+        user.assert_no_event()
+    clock.set(datetime(2026, 12, 1, 7, 1, tzinfo=UTC))
+    await h.settle()
+    user.assert_no_event()
+
+
+async def test_the_days_picker_moves_the_drip_to_the_chosen_days(h, clock):
+    user = await newcomer(h, 1202)
+    await subscribe(user, "why-cx-fails")
+    await user.send("/settings")
+    overview = await user.next_message()
+    await user.press(overview, "📅 Days")
+    days = await user.next_edit()
+    await user.press(days, "▫️ Sat")  # Saturday on ...
+    days = await user.next_edit()
+    for weekday in ("✅ Mon", "✅ Tue", "✅ Wed", "✅ Thu", "✅ Fri"):  # ... and weekdays off
+        await user.press(days, weekday)
+        days = await user.next_edit()
+    assert "Now: Saturday." in days.text or "Now: Sat" in days.text, days.text
+    assert (await h.storage.get_user(1202)).delivery_days == 0b0100000
+    for day in (24, 25, 26, 27):  # Tuesday to Friday at 09:01 Kyiv: nothing
+        clock.set(at(day, 7, 1))
+        await h.settle()
+        user.skip_pending()  # (the pickers' toasts and edits)
+        assert not any("Your lesson" in m.text for m in user.bot_messages())
+    clock.set(at(28, 7, 1))  # Saturday 09:01
+    assert "Everything is fine as it is" in (await user.next_message()).text
+    clock.set(at(29, 7, 1))  # Sunday: not chosen
+    await h.settle()
+    user.assert_no_event()
+    await user.press(days, "Every day")  # the shortcut: every day from now on
+    await user.next_edit()
+    clock.set(at(30, 7, 1))  # Monday
+    assert "A leader in name only" in (await user.next_message()).text
+
+
+async def test_typed_quiet_hours_hold_a_catch_up_until_the_learners_own_morning(h, clock):
+    user = await newcomer(h, 1203)
+    await subscribe(user, "why-cx-fails")
+    await user.send("/settings")
+    overview = await user.next_message()
+    await user.press(overview, "🌙 Quiet hours")
+    quiet = await user.next_edit()
+    await user.press(quiet, "⌨️ Type them")
+    await user.next_edit()
+    await user.send("23:00-6:30")
+    saved = await user.next_message()
+    assert "Quiet hours: 23:00–06:30" in saved.text, saved.text
+    stored = await h.storage.get_user(1203)
+    assert (stored.quiet_start, stored.quiet_end) == (23 * 60, 6 * 60 + 30)
+
+    await h.stop()
+    clock.set(at(24, 20, 0))  # Tuesday 22:00 in Kyiv: the 09:00 slot was missed; awake
+    await h.start()
+    assert "Everything is fine as it is" in (await user.next_message()).text  # at once
+    await h.stop()
+    clock.set(at(25, 21, 30))  # Wednesday 23:30: missed again, now inside the quiet hours
+    await h.start()
+    await h.settle()
+    user.assert_no_event()
+    clock.set(at(26, 4, 31))  # Thursday 06:31 Kyiv: the learner's own morning, not 08:00
+    assert "A leader in name only" in (await user.next_message()).text
+
+
+async def test_quiet_hours_off_lets_a_catch_up_come_at_night(h, clock):
+    user = await newcomer(h, 1204)
+    await subscribe(user, "why-cx-fails")
+    await user.send("/settings")
+    overview = await user.next_message()
+    await user.press(overview, "🌙 Quiet hours")
+    quiet = await user.next_edit()
+    await user.press(quiet, "Off")
+    assert "Quiet hours: off" in (await user.next_edit()).text
+    assert (await h.storage.get_user(1204)).quiet_start is None
+    await h.stop()
+    clock.set(at(25, 0, 30))  # Wednesday 02:30 in Kyiv: a missed slot, no quiet hours
+    await h.start()
+    assert "Everything is fine as it is" in (await user.next_message()).text

@@ -7,8 +7,6 @@ button leading to the screen it is on: one editMessageText, every press answered
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.e2e.conftest import Harness
 
 
@@ -32,13 +30,9 @@ async def settings(h: Harness, user_id: int):
 
 
 async def answered(h: Harness, user, n: int, edits: int) -> None:
-    """Wait until ``n`` presses are answered and ``edits`` edits made; then nothing follows."""
-    for _ in range(500):
-        if len(calls(h, "answerCallbackQuery")) >= n and len(calls(h, "editMessageText")) >= edits:
-            break
-        await asyncio.sleep(0.01)
+    """Once every press has been handled: ``n`` answers and exactly ``edits`` edits."""
+    await h.settle()
     user.skip_pending()
-    await user.expect_no_event(within=0.3)
     assert len(calls(h, "answerCallbackQuery")) == n
     assert len(calls(h, "editMessageText")) == edits
 

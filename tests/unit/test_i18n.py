@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -41,14 +43,26 @@ def test_every_string_in_the_code_is_translated():
         for key, strings in translated.items():
             if isinstance(key, tuple):
                 assert len(strings) == 3, f"{lang}: {key} needs three plural forms"
-                for s in strings:  # placeholders survive translation
-                    assert set(_placeholders(key[1])) <= set(_placeholders(s)) | {"{n}"}
+                wanted = _fields(key[1])
+                for s in strings:  # the same placeholders; a form may leave out {n}
+                    assert _fields(s) - {"n"} == wanted - {"n"}, (lang, key, s)
+                    assert _fields(s) <= wanted | {"n"}, (lang, key, s)
+            else:  # exactly the same placeholders: none lost, none the code does not fill
+                assert _fields(strings[0]) == _fields(key), (lang, key, strings[0])
 
 
-def _placeholders(text: str) -> list[str]:
-    import re
+def _fields(text: str) -> set[str]:
+    """The {name} placeholders str.format would fill (a stray brace fails here, as it would
+    fail for the learner)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
-    return re.findall(r"\{[a-z_]+\}", text)
+
+def test_the_placeholder_check_catches_a_lost_or_unknown_name():
+    assert _fields("Hi, {name}! {n} cards") == {"name", "n"}
+    assert _fields("Привет!") != _fields("Hi, {name}!")  # a lost placeholder differs
+    assert _fields("Hi, {nom}!") != _fields("Hi, {name}!")  # an unknown one too
+    with pytest.raises(ValueError):
+        _fields("Hi, {name!")
 
 
 def test_plural_forms_follow_each_language():

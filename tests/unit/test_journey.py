@@ -228,3 +228,12 @@ def test_did_you_mean_a_command():
     assert suggest("stats", known, hidden={"stats"}) is None  # admins' commands stay hidden
     assert journey.command_word("/Lesson@cx_bot tomorrow") == "lesson"
     assert journey.command_word("hello") is None and journey.command_word("/") is None
+
+
+def test_a_command_for_another_bot_is_not_ours():
+    assert journey.addressed_elsewhere("/start@other_bot", "cx_bot")
+    assert journey.addressed_elsewhere("/lessons@Someone_Else_bot now", "cx_bot")
+    assert not journey.addressed_elsewhere("/start@CX_Bot", "cx_bot")  # ours, any case
+    assert not journey.addressed_elsewhere("/start", "cx_bot")
+    assert not journey.addressed_elsewhere("write to me@home", "cx_bot")
+    assert not journey.addressed_elsewhere("/", "cx_bot")

@@ -85,3 +85,24 @@ async def _start(db, catalog):
     started = await quiz.start_quiz(db, catalog, 1, "en", "silos", NOW)
     assert started is not None
     return started
+
+
+def test_the_quiz_shape_follows_the_key_not_the_wording():
+    from bot.services.quiz import attempt_fits, quiz_shape
+    from storage.base import Attempt
+
+    english = lessons.lesson("silos", quiz=[lessons.question(["a", "b", "c"], correct=2)] * 2)
+    russian = lessons.lesson("silos", quiz=[lessons.question(["а", "б", "в"], correct=2)] * 2)
+    assert quiz_shape(english) == quiz_shape(russian) == "3.2,3.2"  # the same in every language
+    first = english.quiz[0]
+    reworded = first.model_copy(update={"question": "Reworded?"})
+    moved = first.model_copy(update={"correct": 0})
+    same = english.model_copy(update={"quiz": [reworded, english.quiz[1]]})
+    other = english.model_copy(update={"quiz": [moved, english.quiz[1]]})
+    longer = english.model_copy(update={"quiz": [*english.quiz, first]})
+    assert quiz_shape(same) == quiz_shape(english) != quiz_shape(other)
+    attempt = Attempt(1, 1, "silos", 2, 0, 0, NOW, None, quiz_shape=quiz_shape(english))
+    assert attempt_fits(attempt, same) and not attempt_fits(attempt, other)
+    assert not attempt_fits(attempt, longer)
+    legacy = Attempt(1, 1, "silos", 2, 0, 0, NOW, None)  # an attempt from before shapes
+    assert attempt_fits(legacy, other)

@@ -332,6 +332,20 @@ def test_idle_learner_gets_a_reminder_of_the_next_lesson():
     assert plan_slot(CATALOG, recent, NOW).kind is None
 
 
+def test_no_idle_reminder_after_an_unsubscribe_or_while_a_series_is_paused():
+    idle = dict(opened=frozenset({"all-is-fine"}), last_seen=NOW - timedelta(days=4))
+    left = state(**idle, unsubscribed=True)
+    assert plan_slot(CATALOG, left, NOW).kind is None  # it would push the series they left
+    paused = state(**idle, subscriptions=(sub("why-cx-fails", "paused"),))
+    assert plan_slot(CATALOG, paused, NOW).kind is None  # they asked for quiet
+    # reviews they have due are still mentioned: those are their own answers
+    assert plan_slot(CATALOG, state(**idle, unsubscribed=True, reviews_due=2), NOW).kind == (
+        "review"
+    )
+    finished = state(**idle, subscriptions=(sub("why-cx-fails", "finished"),))
+    assert plan_slot(CATALOG, finished, NOW).reminder is not None  # done, not opted out
+
+
 def test_nudges_stop_after_three_ignored_and_never_twice_a_day():
     assert plan_slot(CATALOG, state(reviews_due=1, ignored_nudges=3), NOW).kind is None
     nudged = state(reviews_due=1, last_nudge_at=NOW - timedelta(hours=5))

@@ -153,3 +153,35 @@ async def test_a_send_taken_over_by_another_process_is_not_made(tmp_path, client
                 assert [m.text for m in standin.user(USER).bot_messages()] == ["once"]
     finally:
         await storage.close()
+
+
+async def test_sends_waiting_for_their_turn_are_dropped_when_halted(env):
+    """A paused or cancelled broadcast: what only waits in the pacer is not sent, at once."""
+    standin, sender, _ = env
+    sender.pacer = Pacer(rate=2, burst=1)  # one now, then one every 0.5 s
+    halted = False
+    marked: list[int] = []
+
+    async def mark() -> bool:
+        marked.append(1)
+        return True
+
+    def send(text: str):
+        return sender.call(
+            USER,
+            lambda: sender.bot.send_message(USER, text),
+            on_dispatch=mark,
+            abandon=lambda: halted,
+            path="broadcast",
+        )
+
+    first = await send("first")
+    waiting = [asyncio.create_task(send(f"queued {i}")) for i in range(4)]
+    await asyncio.sleep(0)  # they queue for the pacer
+    halted = True
+    started = time.monotonic()
+    results = await asyncio.gather(*waiting)
+    assert first.status is SendStatus.SENT
+    assert [r.status for r in results] == [SendStatus.SKIPPED] * 4
+    assert time.monotonic() - started < 0.9  # not one 0.5 s turn each
+    assert len(marked) == 1 and calls(standin) == 1  # never written ahead, never sent

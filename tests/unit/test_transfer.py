@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main as cxcoach
 from storage.base import Audience, DeliveryOutcome
 from storage.sqlite import SQLiteStorage
-from tests.unit.conftest import _postgres_or_skip
+from tests.postgres import postgres_dsn
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -70,7 +70,7 @@ async def test_copy_to_postgres_is_verified_table_by_table(tmp_path, capsys):
 
     from storage.postgres import PostgresStorage
 
-    dsn = await _postgres_or_skip()
+    dsn = await postgres_dsn()
     source = tmp_path / "live.sqlite3"
     db = await populated(source)
     stats_before = await db.lesson_stats(1)
