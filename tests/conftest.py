@@ -7,8 +7,15 @@ import logging
 import os
 
 import pytest
+from hypothesis import settings
 
 from tests import postgres
+
+# CI runs the same examples every time and keeps no example database between runs, so a
+# failure is reproducible from the log; a developer's runs keep exploring (the default).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if postgres.ci():
+    settings.load_profile("ci")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -29,10 +29,14 @@ PROBE_TIMEOUT = 5.0
 _ABSENT_ERRNOS = {errno.ECONNREFUSED, errno.ENOENT, errno.EHOSTUNREACH, errno.ENETUNREACH}
 
 
+def ci() -> bool:
+    """Whether this run is CI's (``CI`` set to a true value, as ``.ci/run`` does)."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def required() -> bool:
     """Whether a missing PostgreSQL fails the run instead of skipping its tests."""
-    ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
-    return ci or "CXCOACH_TEST_POSTGRES" in os.environ
+    return ci() or "CXCOACH_TEST_POSTGRES" in os.environ
 
 
 def _absent(exc: BaseException) -> bool:

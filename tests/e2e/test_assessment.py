@@ -344,6 +344,12 @@ async def test_mydata_reads_as_the_rest_of_the_bot_and_deletes_everything(harnes
     await user.press(data, "🗑 Видалити всі мої дані")
     confirm = await user.next_edit()
     assert labels(confirm)[-1] == "✖️ Скасувати"
+    before = (await harness.storage.personal_data(3001))["counts"]
+    assert before["lessons"] == 1  # the lesson the deep link opened
     await user.press(confirm, labels(confirm)[0])
     await user.next_edit()
     assert await harness.storage.get_user(3001) is None
+    # back again: a new profile and nothing else (every kind of row counted, all 0)
+    await harness.storage.touch_user(3001, "Again", "uk", harness.clock())
+    after = (await harness.storage.personal_data(3001))["counts"]
+    assert set(after) == set(before) and all(n == 0 for n in after.values()), after

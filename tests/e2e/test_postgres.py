@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import MONDAY, FakeClock, Harness
 from tests.postgres import postgres_dsn
 
 
@@ -24,7 +24,9 @@ class PostgresHarness(Harness):
         from storage.postgres import PostgresStorage
 
         self.storage = PostgresStorage(self.dsn, schema=self.schema, pool_size=4)
-        deps = Deps(settings=self.settings, storage=self.storage, catalog=self.catalog)
+        deps = Deps(
+            settings=self.settings, storage=self.storage, catalog=self.catalog, clock=self.clock
+        )
         self.app = build_application(deps, request_timeout=5.0)
         self._ctx = running(self.app, poll_timeout=1)
         await self._ctx.__aenter__()
@@ -39,6 +41,7 @@ async def pg(standin) -> AsyncIterator[PostgresHarness]:
     admin = await asyncpg.connect(dsn)
     await admin.execute(f"CREATE SCHEMA {schema}")
     harness = PostgresHarness(standin, dsn, schema)
+    harness.clock = FakeClock(MONDAY)  # an injected clock: the streak cannot cross midnight
     await harness.start()
     try:
         yield harness
