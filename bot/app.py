@@ -46,8 +46,8 @@ from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
 from content.check import check
 from content.model import Catalog
-from storage.base import Storage
 from storage.sqlite import SQLiteStorage
+from storage.store import Storage
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,8 @@ from bot.render import admin as screens
 from bot.sender import Sender, SendResult, SendStatus
 from bot.services import journey
 from bot.services.broadcast import progress_of
-from storage.base import Broadcast, Storage
+from domain.records import Broadcast
+from storage.store import Storage
 
 log = logging.getLogger(__name__)
 

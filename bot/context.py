@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from content.model import Catalog
-from storage.base import Storage
+from storage.store import Storage
 
 if TYPE_CHECKING:
     from bot.broadcaster import BroadcastRunner

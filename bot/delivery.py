@@ -36,7 +36,8 @@ from bot.services.schedule import (
 )
 from bot.services.training import language_of, learner_state, prefs_of
 from content.model import Catalog
-from storage.base import Claim, DeliveryOutcome, Storage
+from domain.records import Claim, DeliveryOutcome
+from storage.store import Storage
 
 log = logging.getLogger(__name__)
 

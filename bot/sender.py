@@ -35,7 +35,7 @@ from telegram.ext import ExtBot
 from bot.metrics import Metrics
 from bot.ratelimit import bulk
 from bot.transport import NotDispatched, before_write, runs_hooks
-from storage.base import Storage
+from storage.store import Storage
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,8 @@ from bot.render import admin as screens
 from bot.render.chart import activity_chart
 from bot.services import broadcast as rules
 from bot.services import training
-from storage.base import Broadcast, Storage
+from domain.records import Broadcast
+from storage.store import Storage
 
 log = logging.getLogger(__name__)
 

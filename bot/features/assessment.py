@@ -15,7 +15,7 @@ from bot.render.chart import radar_chart
 from bot.render.training import zone_label
 from bot.services import assessment as rules
 from bot.services import journey, training
-from storage.base import Assessment, team_name_key
+from domain.records import Assessment, team_name_key
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

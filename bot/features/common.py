@@ -22,7 +22,7 @@ from bot.render import screens
 from bot.render.screens import Screen
 from bot.services import journey, training
 from content.telegram_html import TelegramHTMLError, parse_html, trim
-from storage.base import User
+from domain.records import User
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from bot.i18n import Translator, escape
 from bot.render.screens import HALF_LABEL, Screen, _button, _markup, shorten
 from bot.services.broadcast import LANGUAGE_CODES, Progress
 from content.model import Catalog, SeriesContent
-from storage.base import Broadcast, QuestionStats, Stats
+from domain.records import Broadcast, QuestionStats, Stats
 
 
 def duration(t: Translator, seconds: float | None) -> str:

@@ -27,7 +27,7 @@ from bot.services.assessment import (
     Obstacle,
     TeamAggregate,
 )
-from storage.base import Assessment, Team
+from domain.records import Assessment, Team
 
 
 # Numbers and dates in the learner's language --------------------------------------------

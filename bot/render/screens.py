@@ -27,7 +27,7 @@ from bot.services.journey import (
     paginate,
 )
 from content.model import Lesson, QuizQuestion, SeriesContent, Source
-from storage.base import Attempt
+from domain.records import Attempt
 
 DONE = "✅"
 # Option labels as tests in each language letter them (ЗНО/ЕГЭ use А Б В Г).

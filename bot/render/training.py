@@ -35,7 +35,7 @@ from bot.services.schedule import (
     quiet_contains,
 )
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
-from storage.base import Card, SubscriptionRow
+from domain.records import Card, SubscriptionRow
 
 
 def _when(t: Translator, moment: datetime | None, prefs: Prefs) -> str:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
 from bot.services.schedule import zone
-from storage.base import Audience, QuestionStats
+from domain.records import Audience, QuestionStats
 
 IDLE_STEPS = (None, 7, 14, 30)  # the idle filter cycles through these (days)
 LANGUAGE_CODES = ("en", "ru", "uk")

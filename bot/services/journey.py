@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 
 from bot.i18n import pick_language
 from content.model import Catalog, Lesson, SeriesContent
-from storage.base import Attempt, LessonStats, Storage, User
+from domain.records import Attempt, LessonStats, User
+from storage.store import Storage
 
 T = TypeVar("T")
 

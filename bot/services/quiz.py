@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
-from storage.base import AnswerStatus, Attempt, Storage
+from domain.records import AnswerStatus, Attempt
+from storage.store import Storage
 
 _RANDOM = random.SystemRandom()
 

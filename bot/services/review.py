@@ -21,7 +21,8 @@ from fsrs import Rating, Scheduler
 from bot.services.quiz import new_order, shown_order
 from bot.services.schedule import Prefs, local_day
 from content.model import Catalog, Lesson, QuizQuestion
-from storage.base import Card, Storage
+from domain.records import Card
+from storage.store import Storage
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 READING_CHARS_PER_SECOND = 20.0  # a brisk reader of business prose

@@ -28,7 +28,8 @@ from bot.services.schedule import (
     streak,
 )
 from content.model import Catalog, Lesson, SeriesContent
-from storage.base import Storage, SubscriptionRow, TrainingFacts, User
+from domain.records import SubscriptionRow, TrainingFacts, User
+from storage.store import Storage
 
 
 def prefs_of(user: User, language: str) -> Prefs:

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from storage.base import Storage
 from storage.sqlite import SQLiteStorage
+from storage.store import Storage
 from tests.postgres import postgres_dsn
 
 

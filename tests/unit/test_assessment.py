@@ -30,7 +30,7 @@ from bot.services.assessment import (
     strongest,
     team_code,
 )
-from storage.base import Team, team_name_key
+from domain.records import Team, team_name_key
 
 ITEMS = obstacles(load_catalog(), "en")
 

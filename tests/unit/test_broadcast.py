@@ -15,7 +15,7 @@ from bot.services.broadcast import (
     toggle_language,
     toggle_series,
 )
-from storage.base import Audience, QuestionStats
+from domain.records import Audience, QuestionStats
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.services import journey
 from content.model import Catalog, SeriesContent
-from storage.base import LessonStats, User
+from domain.records import LessonStats, User
 from tests import lessons
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -134,7 +134,7 @@ def _catalog() -> Catalog:
 
 
 def _attempt(lesson_id: str, current: int, total: int = 2, finished: bool = False, **kw):
-    from storage.base import Attempt
+    from domain.records import Attempt
 
     return Attempt(
         id=7, user_id=1, lesson_id=lesson_id, total=total, current=current, correct=0,

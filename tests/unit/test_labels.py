@@ -31,7 +31,7 @@ from bot.services import journey
 from bot.services.schedule import Prefs, SlotPlan
 from content.loader import load
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
-from storage.base import SubscriptionRow
+from domain.records import SubscriptionRow
 
 RENDER_MODULES = ("bot.render.screens", "bot.render.training", "bot.render.assessment",
                   "bot.render.admin")  # fmt: skip
@@ -117,7 +117,7 @@ def _plans(s: Scene) -> list[SlotPlan]:
 
 
 def _report(s: Scene) -> journey.ProgressReport:
-    from storage.base import LessonStats
+    from domain.records import LessonStats
 
     stats = {
         i: LessonStats(i, True, i in s.completed, 2, 1, 1 if i in s.completed else None)

@@ -89,7 +89,7 @@ async def _start(db, catalog):
 
 def test_the_quiz_shape_follows_the_key_not_the_wording():
     from bot.services.quiz import attempt_fits, quiz_shape
-    from storage.base import Attempt
+    from domain.records import Attempt
 
     english = lessons.lesson("silos", quiz=[lessons.question(["a", "b", "c"], correct=2)] * 2)
     russian = lessons.lesson("silos", quiz=[lessons.question(["а", "б", "в"], correct=2)] * 2)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.records import AnswerStatus
 from storage import sqlite as storage_sqlite
-from storage.base import AnswerStatus
-from storage.sqlite import SQLiteStorage, migrations, to_db
+from storage.driver import migrations
+from storage.sqlite import SQLiteStorage, to_db
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -20,7 +21,7 @@ async def test_an_older_database_keeps_its_deliveries_through_the_upgrade(tmp_pa
     every row and comes out able to record a send in doubt."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as raw:
-        for version, _, sql in migrations()[:6]:
+        for version, _, sql in migrations("sqlite")[:6]:
             raw.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;")
         raw.execute(
             "INSERT INTO users (id, first_name, first_seen, last_seen) VALUES (1, 'U', ?, ?)",
@@ -34,9 +35,9 @@ async def test_an_older_database_keeps_its_deliveries_through_the_upgrade(tmp_pa
     storage = SQLiteStorage(path)
     await storage.open()
     try:
-        assert await storage.schema_version() == len(migrations())
-        rows = await storage._fetchall("SELECT status, kind, lessons FROM deliveries")
-        assert [tuple(row) for row in rows] == [("sent", "drip", "a,b")]
+        assert await storage.schema_version() == len(migrations("sqlite"))
+        rows = await storage.db.fetch("SELECT status, kind, lessons FROM deliveries")
+        assert [tuple(row.values()) for row in rows] == [("sent", "drip", "a,b")]
         await storage.schedule(1, T0 + timedelta(days=1))
         [claim] = await storage.claim_due(T0 + timedelta(days=1), 5)
         assert await storage.mark_delivery_sending(1, claim.slot_at, claim.claimed_at, T0)
@@ -49,12 +50,12 @@ async def test_migrations_apply_once_and_set_wal(tmp_path):
     path = tmp_path / "cx.sqlite3"
     storage = SQLiteStorage(path)
     await storage.open()
-    assert await storage.schema_version() == len(migrations())
+    assert await storage.schema_version() == len(migrations("sqlite"))
     await storage.close()
     # Opening again applies nothing new and keeps data.
     again = SQLiteStorage(path)
     await again.open()
-    assert await again.schema_version() == len(migrations())
+    assert await again.schema_version() == len(migrations("sqlite"))
     await again.close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -150,16 +151,14 @@ async def test_concurrent_answers_from_many_users_never_lock(db):
 async def test_a_failed_transaction_leaves_nothing_behind(db):
     await db.touch_user(1, "A", "en", T0)
     attempt = await db.start_attempt(1, "silos", 1, T0)
-    sql = (
-        "INSERT INTO quiz_answers (attempt_id, question, user_id, lesson_id, chosen, "
-        "correct, answered_at) VALUES ({}, 0, 1, 'silos', 0, 1, {})"
-    )
     with pytest.raises(RuntimeError):
-        async with db._tx() as conn:
-            if isinstance(db, SQLiteStorage):
-                await conn.execute(sql.format("?", "?"), (attempt.id, to_db(T0)))
-            else:  # asyncpg
-                await conn.execute(sql.format("$1", "$2"), attempt.id, T0)
+        async with db.db.transaction() as tx:  # the same statement text on both backends
+            await tx.write(
+                "INSERT INTO quiz_answers (attempt_id, question, user_id, lesson_id, chosen, "
+                "correct, answered_at) VALUES (:a, 0, 1, 'silos', 0, 1, :now)",
+                a=attempt.id,
+                now=T0,
+            )
             raise RuntimeError("crash between two statements")
     assert "silos" not in await db.lesson_stats(1)
     # and the storage still works afterwards
@@ -357,3 +356,38 @@ async def test_a_write_lock_held_too_long_fails_the_write_and_nothing_else(tmp_p
     finally:
         other.close()
         await storage.close()
+
+
+async def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "cx.sqlite3"
+    storage = SQLiteStorage(path)
+    await storage.open()
+    version = await storage.schema_version()
+    await storage.close()
+    shipped = migrations("sqlite")
+    broken = "CREATE TABLE half_done (x INTEGER);\nTHIS IS NOT SQL;"
+    monkeypatch.setattr(
+        storage_sqlite, "migrations", lambda _: [*shipped, (version + 1, "broken.sql", broken)]
+    )
+    again = SQLiteStorage(path)
+    with pytest.raises(sqlite3.OperationalError, match="syntax error"):
+        await again.open()
+    await again.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == version
+        assert not raw.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall()
+
+
+async def test_mistakes_fail_at_once_and_say_what(tmp_path, monkeypatch):
+    storage = SQLiteStorage(tmp_path / "cx.sqlite3")
+    with pytest.raises(RuntimeError, match="not open"):
+        await storage.get_user(1)
+    await storage.open()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="syntax"):  # not a busy wait
+            await storage.db.fetch("SELEC 1")
+    finally:
+        await storage.close()
+    monkeypatch.setattr(storage_sqlite, "MIN_VERSION", (99, 0))
+    with pytest.raises(RuntimeError, match="too old"):
+        await SQLiteStorage(tmp_path / "other.sqlite3").open()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.records import PERSONAL_TABLES
+from storage.mydata import PERSONAL_TABLES
 
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 ADMIN, LEARNER, OTHER = 500, 1001, 1002

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from storage.base import DeliveryOutcome
+from domain.records import DeliveryOutcome
 from storage.sqlite import SQLiteStorage
 
 T0 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -198,11 +198,9 @@ async def test_activity_days_are_unique(db):
 
 async def review_log(db) -> list[tuple[int, int, str]]:
     """(rating, correct, source) of every logged review, oldest first, on either backend."""
-    sql = "SELECT rating, correct, source FROM review_log ORDER BY reviewed_at, rating"
-    if isinstance(db, SQLiteStorage):
-        rows = await db._fetchall(sql)
-    else:
-        rows = await db.pool.fetch(sql)
+    rows = await db.db.fetch(
+        "SELECT rating, correct, source FROM review_log ORDER BY reviewed_at, rating"
+    )
     return [(r["rating"], int(r["correct"]), r["source"]) for r in rows]
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.base import Audience, QuestionStats
+from domain.records import Audience, QuestionStats
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

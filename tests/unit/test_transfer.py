@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.cli import main as cxcoach
-from storage.base import Audience, DeliveryOutcome
+from domain.records import Audience, DeliveryOutcome
 from storage.sqlite import SQLiteStorage
 from tests.postgres import postgres_dsn
 

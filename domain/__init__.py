@@ -1,0 +1,1 @@
+"""The domain: records shared by storage, services and render (see ``records``)."""

@@ -1,0 +1,245 @@
+"""The records CX Coach works with: what storage returns, services decide on and screens show.
+
+Plain frozen dataclasses, no behaviour beyond small derived properties: storage builds them
+from rows, services and render read them; none of them knows where it came from. Times are
+timezone-aware UTC ``datetime`` objects.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    language: str | None  # the interface language the user chose (None: not chosen yet)
+    tg_language: str | None  # Telegram's language_code when we last saw the user
+    first_name: str
+    timezone: str
+    first_seen: datetime
+    last_seen: datetime
+    blocked: bool
+    # delivery preferences (see bot/services/schedule.py) and the daily slot
+    tz_chosen: bool = False
+    delivery_time: int = 540  # minutes after local midnight
+    delivery_days: int = 31  # bit 0 = Monday ... bit 6 = Sunday
+    quiet_start: int | None = 1320
+    quiet_end: int | None = 480
+    next_slot_at: datetime | None = None
+    last_slot_at: datetime | None = None
+    last_nudge_at: datetime | None = None
+    ignored_nudges: int = 0
+    returned: bool = False  # this visit ended a block
+    awaiting: str | None = None  # typed input the bot asked for (e.g. "time")
+    unsubscribed_at: datetime | None = None  # the last unsubscribe (no idle reminders then)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One run through a lesson's quiz."""
+
+    id: int
+    user_id: int
+    lesson_id: str
+    total: int
+    current: int  # index of the next question to answer; == total when finished
+    correct: int
+    started_at: datetime
+    finished_at: datetime | None
+    asked_at: datetime | None = None  # when the current question was sent
+    # per question, the option indexes in the order they are shown; () = file order
+    option_orders: tuple[tuple[int, ...], ...] = ()
+    # the quiz's shape when the attempt started (services.quiz.quiz_shape); None: older
+    quiz_shape: str | None = None
+
+    @property
+    def question_shown_at(self) -> datetime:
+        return self.asked_at or self.started_at
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class AnswerStatus(enum.Enum):
+    RECORDED = "recorded"
+    STALE = "stale"  # that question was answered already, or the attempt is over
+    NOT_FOUND = "not_found"  # no such attempt for this user
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    status: AnswerStatus
+    attempt: Attempt | None
+
+
+@dataclass(frozen=True)
+class LessonStats:
+    """A learner's record on one lesson: completion and every quiz answer given."""
+
+    lesson_id: str
+    opened: bool
+    completed: bool
+    answers: int
+    correct_answers: int
+    best_score: int | None  # best finished attempt's correct answers
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    series_id: str
+    status: str  # active, paused, finished
+    subscribed_at: datetime
+    changed_at: datetime
+
+
+RETRYABLE = ("failed", "unconfirmed")  # recipient states an admin may send to again
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A slot taken for delivery: the user's row as it was, and the slot's time.
+
+    ``claimed_at`` identifies this claim (a takeover makes a new one); ``unconfirmed`` says
+    that a process died while sending this very slot: it must not be sent again."""
+
+    user: User
+    slot_at: datetime
+    claimed_at: datetime
+    unconfirmed: bool = False
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What the delivery engine did with a claimed slot (stored in one transaction)."""
+
+    status: str  # sent, empty, deferred, blocked, failed, unconfirmed
+    kind: str | None = None  # drip, review, reminder
+    lessons: tuple[str, ...] = ()  # lessons delivered (marked opened)
+    finished_series: tuple[str, ...] = ()  # subscriptions now finished
+    nudge: bool = False  # counts towards "one nudge a day" and "three ignored"
+    next_slot_at: datetime | None = None
+    # sent: the moment it counts for (schedule.counts_for), kept as last_slot_at; None: now
+    counted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    user_id: int
+    lesson_id: str
+    question: int
+    fsrs: str  # fsrs.Card as JSON
+    due_at: datetime
+    reviews: int
+    last_review_at: datetime | None
+    option_order: tuple[int, ...] | None = None  # how its next review shows the options
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """What a slot decision reads besides the user row (one snapshot)."""
+
+    subscriptions: tuple[SubscriptionRow, ...]
+    opened: frozenset[str]
+    completed: frozenset[str]
+    reviews_due: int
+    has_cards: bool
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a broadcast goes to: learners who have not blocked the bot, narrowed by each
+    non-empty filter (all must hold)."""
+
+    languages: tuple[str, ...] = ()
+    series: tuple[str, ...] = ()  # subscribers (active or paused) of any of these
+    idle_days: int | None = None  # not seen for at least this many days
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"languages": self.languages, "series": self.series, "idle_days": self.idle_days}
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Audience:
+        data = json.loads(text or "{}")
+        return cls(
+            tuple(data.get("languages") or ()),
+            tuple(data.get("series") or ()),
+            data.get("idle_days"),
+        )
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    admin_id: int
+    target: str  # users, channel
+    source_chat_id: int
+    source_message_id: int
+    button_series: str | None
+    audience: Audience
+    status: str  # draft, scheduled, queued, running, paused, done, cancelled
+    run_at: datetime | None
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    total: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+BROADCAST_FIELDS = ("audience", "button_series", "progress_chat_id", "progress_message_id")
+
+
+@dataclass(frozen=True)
+class Stats:
+    learners: int
+    active_7: int
+    active_30: int
+    blocked: int
+    by_language: dict[str, int]
+    subscriptions: dict[str, int]  # series id -> active subscribers
+    lessons_completed: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    lesson_id: str
+    question: int
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: int
+    user_id: int
+    started_at: datetime
+    finished_at: datetime | None
+    ratings: dict[str, int]  # lesson (obstacle) id -> 1..5
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+    manager_id: int
+    code: str
+    created_at: datetime
+    members: int
+
+
+def team_name_key(name: str) -> str:
+    """What makes two team names the same for one manager: case and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
+PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
