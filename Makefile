@@ -23,11 +23,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# the bot; without a token (CXCOACH_BOT_TOKEN in the environment or .env), the sandbox
 run: $(STAMP)
-	$(BIN)/cxcoach run
+	$(BIN)/cxcoach-dev run
 
 sandbox: $(STAMP)
-	$(BIN)/cxcoach sandbox
+	$(BIN)/cxcoach-dev sandbox
 
 test: $(STAMP) lint
 	@if [ -d "$(SEEDS)" ]; then $(BIN)/cxcoach content check --seeds "$(SEEDS)"; \

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.standin import BotAPIStandIn
+from standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage, to_db
 
 ROOT = str(Path(__file__).resolve().parents[1])

@@ -35,10 +35,10 @@ from pathlib import Path
 
 from bench.broadcast import FIRST, prepare, queue_broadcast
 from bot.app import load_catalog
-from bot.standin import BotAPIStandIn
-from bot.standin.users import SimUser
 from bot.transport import HTTP_CLIENTS
 from content.model import Catalog
+from standin import BotAPIStandIn
+from standin.users import SimUser
 
 ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"

@@ -2,7 +2,7 @@
 and a broadcast shared by 3 replicas.
 
 Replicas are real ``cxcoach run`` processes in webhook mode behind a round-robin proxy
-(``bot.standin.proxy``); the SQLite bot long-polls. Users walk the same journey as in
+(``standin.proxy``); the SQLite bot long-polls. Users walk the same journey as in
 ``bench.journey`` in a closed loop (saturation). All processes share this 2-core machine,
 so three replicas compete with each other and with PostgreSQL for the same CPU: the figures
 show the overhead of the shared database, not a scale-out.
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench.journey import Run, _drive, journey_walk
 from bot.app import load_catalog
-from bot.standin import BotAPIStandIn
-from bot.standin.proxy import RoundRobin, listening_socket
+from standin import BotAPIStandIn
+from standin.proxy import RoundRobin, listening_socket
 
 ROOT = str(Path(__file__).resolve().parents[1])
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"

@@ -21,27 +21,32 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.broadcaster import BroadcastRunner
 from bot.commands import commands_for
 from bot.config import Settings
-from bot.context import BotData, CxContext, Deps
+from bot.context import BotData, CxContext
 from bot.delivery import DeliveryEngine
 from bot.features import (
-    admin,
     assessment,
+    broadcast,
     errors,
     fallback,
     lessons,
     membership,
+    mydata,
     privacy,
     progress,
     quiz,
     review,
     start,
+    stats,
     subscriptions,
+    teams,
 )
 from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
 from bot.metrics import HealthServer, Metrics
 from bot.ratelimit import ReplyFirstRateLimiter
 from bot.sender import Sender
+from bot.services.broadcast import forget_stale_drafts
+from bot.services.env import Env
 from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
 from content.check import check
@@ -52,7 +57,8 @@ from storage.store import Storage
 log = logging.getLogger(__name__)
 
 FEATURES = (
-    admin,  # its draft-message handler runs first (group -1), for admins only
+    broadcast,  # its draft-message handler runs first (group -1), for admins only
+    stats,
     start,
     lessons,
     quiz,
@@ -60,6 +66,8 @@ FEATURES = (
     subscriptions,
     review,
     assessment,
+    teams,
+    mydata,
     privacy,
     membership,
     settings_feature,  # its typed-input handler takes free text before the fallback
@@ -112,9 +120,9 @@ def open_storage(settings: Settings) -> Storage:
     return SQLiteStorage(settings.database)
 
 
-def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Application:
+def build_application(env: Env, *, request_timeout: float = 10.0) -> Application:
     """The PTB Application with every handler registered; storage is opened in post_init."""
-    settings = deps.settings
+    settings = env.settings
     if not settings.token:
         raise ValueError("a bot token is needed to build the application")
     client = settings.http_client
@@ -150,21 +158,14 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
     if settings.rate_limit > 0:
         builder = builder.rate_limiter(ReplyFirstRateLimiter(settings.rate_limit))
     app = builder.build()
-    app.bot_data.deps = deps
+    app.bot_data.env = env
     for feature in FEATURES:
         feature.register(app)
-    sender = Sender(app.bot, deps.storage, deps.clock, rate=settings.bulk_rate, metrics=metrics)
+    sender = Sender(app.bot, env.storage, env.clock, rate=settings.bulk_rate, metrics=metrics)
     app.bot_data.metrics = metrics
     lease = timedelta(seconds=settings.lease_seconds)
-    engine = DeliveryEngine(
-        deps.storage,
-        deps.catalog,
-        sender,
-        deps.clock,
-        default_language=settings.default_language,
-        lease=lease,
-    )
-    broadcasts = BroadcastRunner(app.bot, deps.storage, sender, settings, deps.clock, lease=lease)
+    engine = DeliveryEngine(env, sender, lease=lease)
+    broadcasts = BroadcastRunner(app.bot, env, sender, lease=lease)
     app.bot_data.sender, app.bot_data.engine = sender, engine
     app.bot_data.broadcasts = broadcasts
     assert app.job_queue is not None
@@ -175,14 +176,14 @@ def build_application(deps: Deps, *, request_timeout: float = 10.0) -> Applicati
 
 
 async def _post_init(app: Application) -> None:
-    deps: Deps = app.bot_data.deps
-    await deps.storage.open()
+    env: Env = app.bot_data.env
+    await env.storage.open()
     # One SQLite process knows that claims left over are a dead process's; replicas on
     # PostgreSQL only take over claims whose lease expired.
-    single = not deps.settings.uses_postgres
-    now = deps.clock()
-    stale = None if single else now - timedelta(seconds=deps.settings.lease_seconds)
-    recovered = await deps.storage.recover_pending(now, stale)
+    single = not env.settings.uses_postgres
+    now = env.clock()
+    stale = None if single else now - timedelta(seconds=env.settings.lease_seconds)
+    recovered = await env.storage.recover_pending(now, stale)
     if recovered:
         log.warning(
             "%d delivery(ies) interrupted by a crash are due again (those that were being "
@@ -192,26 +193,26 @@ async def _post_init(app: Application) -> None:
     unconfirmed = await app.bot_data.broadcasts.recover(single_process=single)
     if unconfirmed:
         log.warning("%d broadcast send(s) were in flight at a crash: not resent", unconfirmed)
-    await admin.forget_stale_drafts(deps.storage, deps.settings)
-    retired = await deps.storage.retire_cards(question_counts(deps.catalog))
+    await forget_stale_drafts(env)
+    retired = await env.storage.retire_cards(question_counts(env.catalog))
     if retired:
         log.warning("%d review card(s) retired: their questions are no longer in the lessons",
                     retired)  # fmt: skip
     await set_command_menus(app)
-    if deps.settings.metrics_port is not None:
+    if env.settings.metrics_port is not None:
         app.bot_data.health = HealthServer(
             app.bot_data.metrics,
             lambda: _ready(app),
-            deps.settings.metrics_host,
-            deps.settings.metrics_port,
+            env.settings.metrics_host,
+            env.settings.metrics_port,
         )
         await app.bot_data.health.start()
 
 
 async def _ready(app: Application) -> bool:
     """Ready: the application runs and the database answers."""
-    deps: Deps = app.bot_data.deps
-    await deps.storage.count_due(deps.clock())
+    env: Env = app.bot_data.env
+    await env.storage.count_due(env.clock())
     return app.running
 
 
@@ -232,11 +233,11 @@ async def set_command_menus(app: Application) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
-    deps: Deps = app.bot_data.deps
+    env: Env = app.bot_data.env
     health = getattr(app.bot_data, "health", None)
     if health is not None:
         await health.stop()
-    await deps.storage.close()
+    await env.storage.close()
 
 
 @asynccontextmanager

@@ -23,22 +23,21 @@ import socket
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.background import SingleRun
-from bot.config import Settings
 from bot.i18n import translator
-from bot.render import admin as screens
+from bot.render import broadcast as screens
 from bot.sender import Sender, SendResult, SendStatus
-from bot.services import journey
 from bot.services.broadcast import progress_of
+from bot.services.env import Env
+from bot.services.learners import language_of
+from bot.services.start import deep_link_payload
 from domain.records import Broadcast
-from storage.store import Storage
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +54,16 @@ class BroadcastRunner(SingleRun):
     def __init__(
         self,
         bot: ExtBot,
-        storage: Storage,
+        env: Env,
         sender: Sender,
-        settings: Settings,
-        clock: Callable[[], datetime],
         *,
         workers: int = 64,
         lease: timedelta = timedelta(minutes=2),
     ) -> None:
-        self.lease = lease
+        self.storage, self.settings, self.clock = env.storage, env.settings, env.clock
+        self.bot, self.sender, self.workers, self.lease = bot, sender, workers, lease
         self.single_process = True  # set by recover(): replicas on PostgreSQL share the work
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.bot = bot
-        self.storage = storage
-        self.sender = sender
-        self.settings = settings
-        self.clock = clock
-        self.workers = workers
         self._halt: dict[int, str] = {}  # broadcast id -> "paused" / "cancelled"
         super().__init__()
 
@@ -230,7 +222,7 @@ class BroadcastRunner(SingleRun):
             return None
         lang = self.settings.default_language
         t = translator(lang)
-        payload = journey.deep_link_payload("series", broadcast.button_series)
+        payload = deep_link_payload("series", broadcast.button_series)
         url = f"https://t.me/{self.bot.username}?start={payload}"
         return InlineKeyboardMarkup([[InlineKeyboardButton(t._("📚 Open the series"), url=url)]])
 
@@ -247,7 +239,7 @@ class BroadcastRunner(SingleRun):
                 gauge.set(counts.get(state, 0))
         progress = progress_of(counts, current.total, elapsed)
         admin = await self.storage.get_user(broadcast.admin_id)
-        lang = journey.language_of(admin, None, self.settings.default_language)
+        lang = language_of(admin, None, self.settings.default_language)
         screen = screens.progress_screen(
             translator(lang), current, progress, counts, status if final else "running"
         )

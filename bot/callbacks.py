@@ -5,6 +5,10 @@ Telegram allows). Kinds are short and stable; a change of meaning gets a new kin
 button on an old message either still means the same thing or is unknown (and the user is
 told the button is out of date). :func:`parse` never raises: anything malformed gives None.
 
+Each kind below is declared once, as a :class:`Callback` subclass naming its prefix and its
+fields' domains; its ``encode()``, its parsing, its 64-byte check and its handler ``pattern``
+are derived from that declaration. The encodings:
+
     menu / menu:n             main menu, in place / as a new message (under a lesson)
     more                      the menu's second page (assessment, teams, language, help)
     help / langs              the help text / the language picker
@@ -48,302 +52,332 @@ told the button is out of date). :func:`parse` never raises: anything malformed 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, ClassVar, Self, dataclass_transform, get_type_hints
 
 from content.model import ID_RE
 
 MAX_BYTES = 64
 
 
-@dataclass(frozen=True)
-class Menu:
-    new: bool = False  # True: a new message, leaving the pressed one (a lesson) as it is
+class Domain:
+    """What a field may hold: ``text(value)`` writes a value, ``value(text)`` reads it back,
+    both raising ValueError outside the domain. A text of None is left out (trailing fields)."""
 
-    def encode(self) -> str:
-        return "menu:n" if self.new else "menu"
+    def pick(self, values: dict[str, Any]) -> Domain:
+        return self  # Given: the domain the earlier fields' values select
+
+    def text(self, value: Any) -> str | None:
+        raise NotImplementedError
+
+    def value(self, text: str | None) -> Any:
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class More:
-    def encode(self) -> str:
-        return "more"
-
-
-@dataclass(frozen=True)
-class Help:
-    def encode(self) -> str:
-        return "help"
+_DIGITS = re.compile(r"0|[1-9][0-9]*")  # no sign, no leading zeros
 
 
 @dataclass(frozen=True)
-class Privacy:
-    def encode(self) -> str:
-        return "priv"
+class Int(Domain):
+    values: range = range(10**9)  # by default non-negative, at most 9 digits
+
+    def text(self, value: Any) -> str:
+        if type(value) is not int or value not in self.values:
+            raise ValueError(f"{value!r} is not in {self.values}")
+        return str(value)
+
+    def value(self, text: str | None) -> int:
+        if text is None or not _DIGITS.fullmatch(text) or int(text) not in self.values:
+            raise ValueError(f"{text!r} is not in {self.values}")
+        return int(text)
 
 
 @dataclass(frozen=True)
-class Languages:
-    def encode(self) -> str:
-        return "langs"
+class Text(Domain):
+    pattern: re.Pattern[str]
+
+    def text(self, value: Any) -> str:
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+            raise ValueError(f"{value!r} does not match {self.pattern.pattern}")
+        return value
+
+    value = text
+
+
+class Choice(Domain):
+    """A few values, each with its token: ``Choice("en", "ru")`` or ``Choice({"yes": True})``."""
+
+    def __init__(self, *tokens: str | Mapping[str | None, Any]) -> None:
+        one = tokens[0] if len(tokens) == 1 else None
+        self.values = dict(one) if isinstance(one, Mapping) else {t: t for t in tokens}
+        self.tokens = {value: token for token, value in self.values.items()}
+
+    def text(self, value: Any) -> str | None:
+        if value not in self.tokens:
+            raise ValueError(f"{value!r} is not one of {list(self.tokens)}")
+        return self.tokens[value]
+
+    def value(self, text: str | None) -> Any:
+        if text not in self.values:
+            raise ValueError(f"{text!r} is not one of {list(self.values)}")
+        return self.values[text]
+
+
+class Flag(Choice):
+    """True written as the token, False left out."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__({None: False, token: True})
+
+
+class Prefix(Choice):
+    """A field written as the kind itself (``sub:`` / ``sp:``...), not after it."""
+
+
+NOTHING = Choice({None: None})  # no value, nothing written
 
 
 @dataclass(frozen=True)
-class Language:
-    code: str
+class Maybe(Domain):
+    inner: Domain
+    token: str | None = None  # None's text; by default left out
+
+    def text(self, value: Any) -> str | None:
+        return self.token if value is None else self.inner.text(value)
+
+    def value(self, text: str | None) -> Any:
+        return None if text == self.token else self.inner.value(text)
+
+
+class Given(Domain):
+    """A domain chosen by an earlier field's value: a Domain, a pattern (Text) or None."""
+
+    def __init__(self, field: str, cases: Mapping[Any, Domain | re.Pattern[str] | None]) -> None:
+        self.field = field
+        self.cases = {
+            key: NOTHING if case is None else Text(case) if isinstance(case, re.Pattern) else case
+            for key, case in cases.items()
+        }
+
+    def pick(self, values: dict[str, Any]) -> Domain:
+        return self.cases[values[self.field]]
+
+
+KINDS: list[type[Callback]] = []  # every kind, in declaration order
+_BY_PREFIX: dict[str, list[type[Callback]]] = {}
+
+
+@dataclass_transform(frozen_default=True)
+class Callback:
+    """A kind of button, declared once: ``class Rate(Callback, prefix="as")`` with each field
+    annotated ``Annotated[type, Domain]``. The kind becomes a frozen dataclass whose data is
+    ``<prefix>:<field>:...`` in field order (a Prefix field is written as the kind itself;
+    trailing fields whose text is None are left out). ``encode()`` refuses values outside
+    their domains and data over 64 bytes, parsing accepts exactly what it writes, and
+    ``pattern`` routes the kind's presses. Override ``valid()`` for a rule between fields."""
+
+    domains: ClassVar[dict[str, Domain]]  # each field's, in order
+    prefixes: ClassVar[tuple[str, ...]]
+    pattern: ClassVar[re.Pattern[str]]  # for CallbackQueryHandler(pattern=...)
+    _key: ClassVar[str | None]  # the Prefix field, if any
+
+    def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True)(cls)
+        hints = get_type_hints(cls, include_extras=True)
+        cls.domains = {
+            f.name: getattr(hints[f.name], "__metadata__", [None])[0] for f in fields(cls)
+        }
+        if not all(isinstance(d, Domain) for d in cls.domains.values()):
+            raise TypeError(f"{cls.__name__}: annotate every field Annotated[type, Domain]")
+        keys = [(name, d) for name, d in cls.domains.items() if isinstance(d, Prefix)]
+        if len(keys) + (prefix is not None) != 1:
+            raise TypeError(f"{cls.__name__}: give a prefix or a Prefix field, one only")
+        cls._key = keys[0][0] if keys else None
+        cls.prefixes = tuple(keys[0][1].values) if keys else (str(prefix),)
+        try:  # may it be bare? then its fields, if any, follow a colon or nothing
+            cls._parse(cls.prefixes[0], [])
+            end = r"(?::|\Z)" if len(cls.domains) > len(keys) else r"\Z"
+        except ValueError:
+            end = ":"
+        cls.pattern = re.compile(f"^(?:{'|'.join(map(re.escape, cls.prefixes))}){end}")
+        KINDS.append(cls)
+        for head in cls.prefixes:
+            _BY_PREFIX.setdefault(head, []).append(cls)
+
+    def valid(self) -> bool:
+        """A rule between fields, beyond each field's own domain."""
+        return True
 
     def encode(self) -> str:
-        return f"lang:{self.code}"
+        """The callback data; ValueError if a field is out of its domain, or it is too long."""
+        values = vars(self)
+        texts = {name: d.pick(values).text(values[name]) for name, d in self.domains.items()}
+        head = texts.pop(self._key) if self._key else self.prefixes[0]
+        tail = list(texts.values())
+        while tail and tail[-1] is None:
+            tail.pop()
+        if None in tail or not self.valid():
+            raise ValueError(f"{self!r} is not a valid button")
+        data = ":".join([str(head), *map(str, tail)])
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"{data!r} is over {MAX_BYTES} bytes")
+        return data
+
+    @classmethod
+    def _parse(cls, head: str, tokens: list[str]) -> Self:
+        names = [name for name in cls.domains if name != cls._key]
+        if len(tokens) > len(names):
+            raise ValueError("too many fields")
+        texts = {cls._key: head, **dict(zip(names, tokens, strict=False))}
+        values: dict[str, Any] = {}
+        for name, d in cls.domains.items():
+            values[name] = d.pick(values).value(texts.get(name))
+        item = cls(**values)
+        if not item.valid():
+            raise ValueError(f"{item!r} is not a valid button")
+        return item
 
 
-@dataclass(frozen=True)
-class SeriesList:
-    page: int = 0
-
-    def encode(self) -> str:
-        return f"ser:{self.page}"
-
-
-@dataclass(frozen=True)
-class SeriesPage:
-    series_id: str
-    page: int = 0
-    new: bool = False  # as a new message (from a lesson, which stays in the chat)
-
-    def encode(self) -> str:
-        return f"s:{self.series_id}:{self.page}" + (":n" if self.new else "")
+def parse(data: str | None) -> Callback | None:
+    """The button a callback's data names, or None for anything unknown or malformed."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    head, *tokens = data.split(":")
+    for kind in _BY_PREFIX.get(head, ()):
+        try:
+            return kind._parse(head, tokens)
+        except ValueError:
+            pass
+    return None
 
 
-@dataclass(frozen=True)
-class OpenLesson:
-    lesson_id: str
-
-    def encode(self) -> str:
-        return f"l:{self.lesson_id}"
-
-
-@dataclass(frozen=True)
-class StartQuiz:
-    lesson_id: str
-
-    def encode(self) -> str:
-        return f"qs:{self.lesson_id}"
+# The kinds ---------------------------------------------------------------------------------
+MINUTES = range(24 * 60)
+Count = Annotated[int, Int()]  # no sign, no leading zeros, at most 9 digits
+Id = Annotated[str, Text(ID_RE)]  # a series' or lesson's
+Minutes = Annotated[int, Int(MINUTES)]  # after midnight
+Flagged = Annotated[bool, Flag("n")]  # :n, a new message (leaving the pressed one as it is)
 
 
-@dataclass(frozen=True)
-class ResumeQuiz:
-    attempt_id: int
-
-    def encode(self) -> str:
-        return f"qr:{self.attempt_id}"
+class Menu(Callback, prefix="menu"):
+    new: Flagged = False  # under a lesson, which stays
 
 
-@dataclass(frozen=True)
-class Answer:
-    attempt_id: int
-    question: int
-    position: int  # where the option was shown: 0 = A
-
-    def encode(self) -> str:
-        return f"qa:{self.attempt_id}:{self.question}:{self.position}"
+class More(Callback, prefix="more"): ...
 
 
-@dataclass(frozen=True)
-class Progress:
-    def encode(self) -> str:
-        return "prog"
+class Help(Callback, prefix="help"): ...
 
 
-@dataclass(frozen=True)
-class Subscriptions:
-    fresh: bool = False  # True: a new message (under a drip, whose lesson must stay)
+class Privacy(Callback, prefix="priv"): ...
 
-    def encode(self) -> str:
-        return "subs:n" if self.fresh else "subs"
+
+class Languages(Callback, prefix="langs"): ...
+
+
+class Language(Callback, prefix="lang"):
+    code: Annotated[str, Choice("en", "ru", "uk")]
+
+
+class SeriesList(Callback, prefix="ser"):
+    page: Count = 0
+
+
+class SeriesPage(Callback, prefix="s"):
+    series_id: Id
+    page: Count = 0
+    new: Flagged = False  # from a lesson, which stays in the chat
+
+
+class OpenLesson(Callback, prefix="l"):
+    lesson_id: Id
+
+
+class StartQuiz(Callback, prefix="qs"):
+    lesson_id: Id
+
+
+class ResumeQuiz(Callback, prefix="qr"):
+    attempt_id: Count
+
+
+class Answer(Callback, prefix="qa"):
+    attempt_id: Count
+    question: Count
+    position: Count  # where the option was shown: 0 = A
+
+
+class Progress(Callback, prefix="prog"): ...
+
+
+class Subscriptions(Callback, prefix="subs"):
+    fresh: Flagged = False  # under a drip, whose lesson must stay
 
 
 SUBSCRIPTION_ACTIONS = {"sub": "subscribe", "sp": "pause", "sr": "resume", "su": "unsubscribe"}
-_ACTION_KINDS = {action: kind for kind, action in SUBSCRIPTION_ACTIONS.items()}
 
 
-@dataclass(frozen=True)
-class SubscriptionAction:
-    action: str  # subscribe, pause, resume, unsubscribe
-    series_id: str
-
-    def encode(self) -> str:
-        return f"{_ACTION_KINDS[self.action]}:{self.series_id}"
+class SubscriptionAction(Callback):
+    action: Annotated[str, Prefix(SUBSCRIPTION_ACTIONS)]  # subscribe, pause, resume, ...
+    series_id: Id
 
 
-@dataclass(frozen=True)
-class PauseFromDrip:
-    series_id: str
-
-    def encode(self) -> str:
-        return f"spd:{self.series_id}"
+class PauseFromDrip(Callback, prefix="spd"):
+    series_id: Id
 
 
-@dataclass(frozen=True)
-class Recap:
-    series_id: str
-
-    def encode(self) -> str:
-        return f"rc:{self.series_id}"
+class Recap(Callback, prefix="rc"):
+    series_id: Id
 
 
 SETTINGS_PAGES = ("t", "d", "z", "q")  # time, days, zone, quiet hours
 
 
-@dataclass(frozen=True)
-class Settings:
-    page: str | None = None  # None: the overview
-
-    def encode(self) -> str:
-        return "set" if self.page is None else f"set:{self.page}"
+class Settings(Callback, prefix="set"):
+    page: Annotated[str | None, Maybe(Choice(*SETTINGS_PAGES))] = None  # None: the overview
 
 
-@dataclass(frozen=True)
-class SetTime:
-    minutes: int
-
-    def encode(self) -> str:
-        return f"st:{self.minutes}"
+class SetTime(Callback, prefix="st"):
+    minutes: Minutes
 
 
-@dataclass(frozen=True)
-class SetDays:
-    mask: int
-
-    def encode(self) -> str:
-        return f"sd:{self.mask}"
+class SetDays(Callback, prefix="sd"):
+    mask: Annotated[int, Int(range(1, 128))]
 
 
-@dataclass(frozen=True)
-class SetZone:
-    index: int  # into bot.services.schedule.QUICK_ZONES
-
-    def encode(self) -> str:
-        return f"sz:{self.index}"
-
-
-@dataclass(frozen=True)
-class SetZoneName:
-    zone: str  # an IANA Area/Place name
-
-    def encode(self) -> str:
-        return f"szn:{self.zone}"
+class SetZone(Callback, prefix="sz"):
+    index: Count  # into bot.services.schedule.QUICK_ZONES
 
 
 ZONE_RE = re.compile(r"^[A-Z][A-Za-z_+\-]*(?:/[A-Za-z0-9_+\-]+){1,2}$")
 
 
-@dataclass(frozen=True)
-class SetQuiet:
-    start: int | None  # None: quiet hours off
-    end: int | None = None
-
-    def encode(self) -> str:
-        return "sq:off" if self.start is None else f"sq:{self.start}:{self.end}"
+class SetZoneName(Callback, prefix="szn"):
+    zone: Annotated[str, Text(ZONE_RE)]  # an IANA Area/Place name
 
 
-@dataclass(frozen=True)
-class AskInput:
-    what: str  # t, z, q
+class SetQuiet(Callback, prefix="sq"):
+    start: Annotated[int | None, Maybe(Int(MINUTES), "off")]  # None: quiet hours off
+    end: Annotated[int | None, Maybe(Int(MINUTES))] = None
 
-    def encode(self) -> str:
-        return f"ask:{self.what}"
-
-
-@dataclass(frozen=True)
-class StartReview:
-    def encode(self) -> str:
-        return "rv"
+    def valid(self) -> bool:
+        return self.end is None if self.start is None else self.end not in (None, self.start)
 
 
-@dataclass(frozen=True)
-class ReviewAnswer:
-    card_id: int
-    reviews: int
-    position: int  # where the option was shown: 0 = A
-    shown_at: int  # unix seconds
-
-    def encode(self) -> str:
-        return f"rv:{self.card_id}:{self.reviews}:{self.position}:{self.shown_at}"
+class AskInput(Callback, prefix="ask"):
+    what: Annotated[str, Choice("t", "z", "q")]
 
 
-@dataclass(frozen=True)
-class Rate:
-    assessment_id: int
-    index: int
-    rating: int
-
-    def encode(self) -> str:
-        return f"as:{self.assessment_id}:{self.index}:{self.rating}"
+class StartReview(Callback, prefix="rv"): ...
 
 
-@dataclass(frozen=True)
-class RateBack:
-    assessment_id: int
-    index: int
-
-    def encode(self) -> str:
-        return f"asb:{self.assessment_id}:{self.index}"
-
-
-@dataclass(frozen=True)
-class AssessLater:
-    assessment_id: int
-
-    def encode(self) -> str:
-        return f"asl:{self.assessment_id}"
-
-
-@dataclass(frozen=True)
-class AssessStart:
-    new: bool  # True: start over; False: continue the unfinished one
-
-    def encode(self) -> str:
-        return "asn" if self.new else "asc"
-
-
-@dataclass(frozen=True)
-class AssessIntro:
-    def encode(self) -> str:
-        return "asi"
-
-
-@dataclass(frozen=True)
-class AssessRestart:
-    assessment_id: int
-    confirmed: bool = False  # False: ask first
-
-    def encode(self) -> str:
-        return f"{'asx' if self.confirmed else 'aso'}:{self.assessment_id}"
-
-
-@dataclass(frozen=True)
-class Teams:
-    def encode(self) -> str:
-        return "tms"
-
-
-TEAM_VERBS = ("r", "l", "ll", "d", "dd")
-
-
-@dataclass(frozen=True)
-class TeamAction:
-    verb: str
-    team_id: int
-
-    def encode(self) -> str:
-        return f"tm:{self.verb}:{self.team_id}"
-
-
-@dataclass(frozen=True)
-class MyData:
-    confirmed: bool
-
-    def encode(self) -> str:
-        return "md:yes" if self.confirmed else "md:del"
+class ReviewAnswer(Callback, prefix="rv"):
+    card_id: Count
+    reviews: Count
+    position: Count  # where the option was shown: 0 = A
+    shown_at: Annotated[int, Int(range(10**9, 10**10))]  # unix seconds
 
 
 # verb -> what its argument must look like (None: no argument)
@@ -363,160 +397,49 @@ ADMIN_VERBS: dict[str, re.Pattern[str] | None] = {
 }
 
 
-@dataclass(frozen=True)
-class AdminAction:
-    verb: str
-    broadcast_id: int
-    arg: str | None = None
-
-    def encode(self) -> str:
-        tail = f":{self.arg}" if self.arg is not None else ""
-        return f"ab:{self.verb}:{self.broadcast_id}{tail}"
+class AdminAction(Callback, prefix="ab"):
+    verb: Annotated[str, Choice(*ADMIN_VERBS)]
+    broadcast_id: Count
+    arg: Annotated[str | None, Given("verb", ADMIN_VERBS)] = None
 
 
-Callback = (
-    Menu
-    | More
-    | Help
-    | Privacy
-    | Languages
-    | Language
-    | SeriesList
-    | SeriesPage
-    | OpenLesson
-    | StartQuiz
-    | ResumeQuiz
-    | Answer
-    | Progress
-    | Subscriptions
-    | SubscriptionAction
-    | PauseFromDrip
-    | Recap
-    | Settings
-    | SetTime
-    | SetDays
-    | SetZone
-    | SetZoneName
-    | SetQuiet
-    | AskInput
-    | StartReview
-    | ReviewAnswer
-    | AdminAction
-    | Rate
-    | RateBack
-    | AssessLater
-    | AssessStart
-    | AssessIntro
-    | AssessRestart
-    | Teams
-    | TeamAction
-    | MyData
-)
-
-_INT = re.compile(r"^(0|[1-9][0-9]{0,8})$")  # non-negative, no sign, bounded
-_TS = re.compile(r"^[1-9][0-9]{9}$")  # unix seconds
-MINUTES = range(24 * 60)
+class Rate(Callback, prefix="as"):
+    assessment_id: Count
+    index: Count
+    rating: Annotated[int, Int(range(1, 6))]
 
 
-def _int(text: str) -> int | None:
-    return int(text) if _INT.match(text) else None
+class RateBack(Callback, prefix="asb"):
+    assessment_id: Count
+    index: Count
 
 
-def _id(text: str) -> str | None:
-    return text if ID_RE.match(text) else None
+class AssessLater(Callback, prefix="asl"):
+    assessment_id: Count
 
 
-def parse(data: str | None) -> Callback | None:
-    """The button a callback's data names, or None for anything unknown or malformed."""
-    if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
-        return None
-    kind, _, rest = data.partition(":")
-    parts = rest.split(":") if rest else []
-    match kind, parts:
-        case "menu", []:
-            return Menu()
-        case "menu", ["n"]:
-            return Menu(new=True)
-        case "more", []:
-            return More()
-        case "help", []:
-            return Help()
-        case "priv", []:
-            return Privacy()
-        case "langs", []:
-            return Languages()
-        case "prog", []:
-            return Progress()
-        case "lang", [code] if code in ("en", "ru", "uk"):
-            return Language(code)
-        case "ser", [page] if _int(page) is not None:
-            return SeriesList(_int(page))  # type: ignore[arg-type]
-        case "s", [series_id, page, "n"] if _id(series_id) and _int(page) is not None:
-            return SeriesPage(series_id, _int(page), new=True)  # type: ignore[arg-type]
-        case "s", [series_id, page] if _id(series_id) and _int(page) is not None:
-            return SeriesPage(series_id, _int(page))  # type: ignore[arg-type]
-        case "l", [lesson_id] if _id(lesson_id):
-            return OpenLesson(lesson_id)
-        case "qs", [lesson_id] if _id(lesson_id):
-            return StartQuiz(lesson_id)
-        case "qr", [a] if _int(a) is not None:
-            return ResumeQuiz(_int(a))  # type: ignore[arg-type]
-        case "qa", [a, q, o] if None not in (_int(a), _int(q), _int(o)):
-            return Answer(_int(a), _int(q), _int(o))  # type: ignore[arg-type]
-        case "subs", []:
-            return Subscriptions()
-        case "subs", ["n"]:
-            return Subscriptions(fresh=True)
-        case ("sub" | "sp" | "sr" | "su") as k, [series_id] if _id(series_id):
-            return SubscriptionAction(SUBSCRIPTION_ACTIONS[k], series_id)
-        case "rc", [series_id] if _id(series_id):
-            return Recap(series_id)
-        case "spd", [series_id] if _id(series_id):
-            return PauseFromDrip(series_id)
-        case "set", []:
-            return Settings()
-        case "set", [page] if page in SETTINGS_PAGES:
-            return Settings(page)
-        case "st", [m] if _int(m) in MINUTES:
-            return SetTime(_int(m))  # type: ignore[arg-type]
-        case "sd", [mask] if _int(mask) in range(1, 128):
-            return SetDays(_int(mask))  # type: ignore[arg-type]
-        case "sz", [n] if _int(n) is not None:
-            return SetZone(_int(n))  # type: ignore[arg-type]
-        case "szn", [name] if ZONE_RE.match(name):
-            return SetZoneName(name)
-        case "sq", ["off"]:
-            return SetQuiet(None)
-        case "sq", [a, b] if _int(a) in MINUTES and _int(b) in MINUTES and a != b:
-            return SetQuiet(_int(a), _int(b))
-        case "ask", [what] if what in ("t", "z", "q"):
-            return AskInput(what)
-        case "rv", []:
-            return StartReview()
-        case "rv", [c, n, o, ts] if None not in (_int(c), _int(n), _int(o)) and _TS.match(ts):
-            return ReviewAnswer(_int(c), _int(n), _int(o), int(ts))  # type: ignore[arg-type]
-        case "as", [a, i, r] if None not in (_int(a), _int(i)) and r in ("1", "2", "3", "4", "5"):
-            return Rate(_int(a), _int(i), int(r))  # type: ignore[arg-type]
-        case "asb", [a, i] if None not in (_int(a), _int(i)):
-            return RateBack(_int(a), _int(i))  # type: ignore[arg-type]
-        case "asl", [a] if _int(a) is not None:
-            return AssessLater(_int(a))  # type: ignore[arg-type]
-        case ("asn" | "asc") as k, []:
-            return AssessStart(k == "asn")
-        case "asi", []:
-            return AssessIntro()
-        case ("aso" | "asx") as k, [a] if _int(a) is not None:
-            return AssessRestart(_int(a), k == "asx")  # type: ignore[arg-type]
-        case "tms", []:
-            return Teams()
-        case "tm", [verb, team] if verb in TEAM_VERBS and _int(team) is not None:
-            return TeamAction(verb, _int(team))  # type: ignore[arg-type]
-        case "md", ["del" | "yes" as what]:
-            return MyData(what == "yes")
-        case "ab", [verb, bid, *rest] if verb in ADMIN_VERBS and _int(bid) is not None:
-            pattern = ADMIN_VERBS[verb]
-            if pattern is None and not rest:
-                return AdminAction(verb, _int(bid))  # type: ignore[arg-type]
-            if pattern is not None and len(rest) == 1 and pattern.match(rest[0]):
-                return AdminAction(verb, _int(bid), rest[0])  # type: ignore[arg-type]
-    return None
+class AssessStart(Callback):
+    new: Annotated[bool, Prefix({"asn": True, "asc": False})]  # asn / asc (see above)
+
+
+class AssessIntro(Callback, prefix="asi"): ...
+
+
+class AssessRestart(Callback):
+    assessment_id: Count
+    confirmed: Annotated[bool, Prefix({"aso": False, "asx": True})] = False  # False: ask first
+
+
+class Teams(Callback, prefix="tms"): ...
+
+
+TEAM_VERBS = ("r", "l", "ll", "d", "dd")
+
+
+class TeamAction(Callback, prefix="tm"):
+    verb: Annotated[str, Choice(*TEAM_VERBS)]
+    team_id: Count
+
+
+class MyData(Callback, prefix="md"):
+    confirmed: Annotated[bool, Choice({"del": False, "yes": True})]

@@ -1,4 +1,8 @@
-"""The ``cxcoach`` command: run the bot, chat with it in a sandbox, check the content."""
+"""The ``cxcoach`` command: run the bot, check the content, copy the database.
+
+The developer's tools (the terminal sandbox, the Bot API stand-in) are ``cxcoach-dev``
+(``standin/cli.py``): the production command never imports the stand-in.
+"""
 
 from __future__ import annotations
 
@@ -13,32 +17,33 @@ from bot.logs import setup_logging
 
 log = logging.getLogger("cxcoach")
 
+NO_TOKEN = (
+    "CXCOACH_BOT_TOKEN is not set; to try the bot without Telegram: "
+    "make run (the sandbox) or cxcoach-dev sandbox"
+)
+
+
+def add_run_command(commands: argparse._SubParsersAction, short: str, description: str) -> None:
+    """The ``run`` command, its help listing every setting (``cxcoach`` and ``cxcoach-dev``)."""
+    commands.add_parser(
+        "run",
+        help=short,
+        description=description,
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cxcoach", description="CX Coach Telegram bot")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser(
-        "run",
-        help="run the bot (long polling); without a token: the sandbox",
-        description="Run the bot: long polling, or a webhook when CXCOACH_WEBHOOK_URL is set; "
-        "without CXCOACH_BOT_TOKEN, the sandbox.",
-        epilog=settings_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    add_run_command(
+        commands,
+        "run the bot (long polling, or a webhook)",
+        "Run the bot: long polling, or a webhook when CXCOACH_WEBHOOK_URL is set. "
+        "CXCOACH_BOT_TOKEN is required (without it: cxcoach-dev sandbox).",
     )
-
-    sandbox = commands.add_parser(
-        "sandbox", help="chat with the bot in this terminal, against a local Bot API stand-in"
-    )
-    sandbox.add_argument("--user-id", type=int, default=1001, help="your simulated user id")
-    sandbox.add_argument("--name", default="Sandbox", help="your simulated first name")
-    sandbox.add_argument("--language", default="en", help="your Telegram language code")
-
-    standin = commands.add_parser("standin", help="serve the local Bot API stand-in alone")
-    standin.add_argument("--host", default="127.0.0.1")
-    standin.add_argument("--port", type=int, default=8081)
-    standin.add_argument("--token", default="123456:SANDBOX-TOKEN-abcdefghijklmnopqrstuv")
-    standin.add_argument("--bot-username", default="cxcoach_sandbox_bot")
 
     content = commands.add_parser("content", help="lesson content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
@@ -69,61 +74,41 @@ def main(argv: list[str] | None = None) -> int:
         from content.cli import report, run
 
         return report(args) if args.content_command == "quiz-report" else run(args)
-    if args.command == "standin":
-        from bot.standin.__main__ import main as serve_standin
-
-        serve_standin(
-            [
-                *("--host", args.host, "--port", str(args.port)),
-                *("--token", args.token, "--bot-username", args.bot_username),
-            ]
-        )
-        return 0
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    sandbox_mode = args.command == "sandbox" or not settings.token
-    # In the sandbox, INFO lines would interleave with the conversation.
-    level = "WARNING" if sandbox_mode and settings.log_level == "INFO" else settings.log_level
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    start_logging(settings)
+    return run_bot(settings)
+
+
+def start_logging(settings: Settings, *, quiet: bool = False) -> None:
+    """The bot's logging, with the token (and a webhook's secret) redacted everywhere;
+    ``quiet`` turns the default INFO into WARNING (the sandbox, where INFO lines would
+    interleave with the conversation)."""
+    level = "WARNING" if quiet and settings.log_level == "INFO" else settings.log_level
     redactor = setup_logging(level, settings.token)
     if settings.webhook_secret is not None:  # PTB logs setWebhook's parameters at DEBUG
         redactor.secrets.append(settings.webhook_secret.get_secret_value())
 
-    if sandbox_mode:
-        if args.command == "run":
-            print(
-                "No bot token configured (CXCOACH_BOT_TOKEN), so here is the sandbox: the real "
-                "bot against a local stand-in of Telegram. See README.md to go live.",
-                file=sys.stderr,
-            )
-        from bot.sandbox import run_sandbox
-
-        return asyncio.run(
-            run_sandbox(
-                settings,
-                user_id=getattr(args, "user_id", 1001),
-                first_name=getattr(args, "name", "Sandbox"),
-                language_code=getattr(args, "language", "en"),
-            )
-        )
-    return run_bot(settings)
-
 
 def run_bot(settings: Settings) -> int:
-    """Run the bot with long polling until interrupted."""
+    """Run the bot (long polling, or a webhook) until interrupted."""
     from bot.app import ALLOWED_UPDATES, ContentError, build_application, load_catalog, open_storage
-    from bot.context import Deps
+    from bot.services.env import Env
 
     try:
         catalog = load_catalog()
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
-    deps = Deps(settings=settings, storage=open_storage(settings), catalog=catalog)
-    app = build_application(deps)
+    env = Env(settings=settings, storage=open_storage(settings), catalog=catalog)
+    app = build_application(env)
     if settings.webhook_url:
         # Telegram POSTs updates to <webhook_url>/<webhook_path>; PTB refuses any request
         # without the secret header (403). The token is never part of the path.

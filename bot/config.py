@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = Field(
-        default=None, description="token from @BotFather; without it `run` starts the sandbox"
+        default=None,
+        description="token from @BotFather; without it `cxcoach run` stops (and `make run` "
+        "starts the sandbox)",
     )
     database: str = Field(
         default="data/cxcoach.sqlite3",

@@ -19,25 +19,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.background import SingleRun
 from bot.i18n import translator
-from bot.render import training
+from bot.render.schedule import slot_screen
 from bot.sender import Sender, SendStatus
+from bot.services.env import Env
+from bot.services.learners import stored_language
 from bot.services.schedule import (
     counts_for,
     in_training,
+    learner_state,
     next_slot,
     out_of_quiet,
     plan_slot,
+    prefs_of,
 )
-from bot.services.training import language_of, learner_state, prefs_of
-from content.model import Catalog
 from domain.records import Claim, DeliveryOutcome
-from storage.store import Storage
 
 log = logging.getLogger(__name__)
 
@@ -64,24 +64,16 @@ class DeliveryEngine(SingleRun):
 
     def __init__(
         self,
-        storage: Storage,
-        catalog: Catalog,
+        env: Env,
         sender: Sender,
-        clock: Callable[[], datetime],
         *,
-        default_language: str = "en",
         batch: int = 200,
         workers: int = 8,
         lease: timedelta = timedelta(minutes=2),
     ) -> None:
-        self.lease = lease
-        self.storage = storage
-        self.catalog = catalog
-        self.sender = sender
-        self.clock = clock
-        self.default_language = default_language
-        self.batch = batch
-        self.workers = workers
+        self.storage, self.catalog, self.clock = env.storage, env.catalog, env.clock
+        self.default_language = env.settings.default_language
+        self.sender, self.batch, self.workers, self.lease = sender, batch, workers, lease
         self.totals = DrainStats()
         super().__init__()
 
@@ -136,7 +128,7 @@ class DeliveryEngine(SingleRun):
     async def deliver(self, claim: Claim) -> DeliveryOutcome:
         """Decide, send and store one claimed slot."""
         user, now = claim.user, self.clock()
-        language = language_of(user, self.default_language)
+        language = stored_language(user, self.default_language)
         prefs = prefs_of(user, language)
         if user.blocked:
             return await self._finish(claim, DeliveryOutcome("empty"), now)
@@ -156,7 +148,7 @@ class DeliveryEngine(SingleRun):
             return await self._finish(claim, DeliveryOutcome("empty"), now)
         plan = plan_slot(self.catalog, state, now)
         t = translator(language)
-        screen = training.slot_screen(t, self.catalog, language, plan, set(facts.completed))
+        screen = slot_screen(t, self.catalog, language, plan, set(facts.completed))
         if screen is None:
             upcoming = next_slot(prefs, now, user.last_slot_at)
             return await self._finish(claim, DeliveryOutcome("empty", next_slot_at=upcoming), now)

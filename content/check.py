@@ -61,37 +61,28 @@ def check(
             line = result.field_lines.get((lang, kind, item_id, field), line)
         return path, line
 
+    def flag(lang: str, kind: str, item_id: str, field: str, message: str) -> None:
+        path, line = where(lang, kind, item_id, field)
+        problems.append(Problem(path, line, message))
+
     # Ids unique across series and lessons, per language.
     for lang in LANGUAGES:
         seen: dict[str, str] = {}
         for sc in catalog.series_list(lang):
             for lesson in sc.lessons:
                 if lesson.id in seen:
-                    path, line = where(lang, "lesson", lesson.id, "id")
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            f"duplicate lesson id {lesson.id!r} (also in {seen[lesson.id]})",
-                        )
-                    )
+                    also = f"duplicate lesson id {lesson.id!r} (also in {seen[lesson.id]})"
+                    flag(lang, "lesson", lesson.id, "id", also)
                 seen[lesson.id] = sc.id
             orders: dict[int, str] = {}
             for lesson in sc.lessons:
                 if lesson.order in orders:
-                    path, line = where(lang, "lesson", lesson.id, "order")
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            f"order {lesson.order} also used by {orders[lesson.order]!r}",
-                        )
-                    )
+                    also = f"order {lesson.order} also used by {orders[lesson.order]!r}"
+                    flag(lang, "lesson", lesson.id, "order", also)
                 orders[lesson.order] = lesson.id
             for lesson in sc.lessons:
                 if lesson.source not in catalog.sources:
-                    path, line = where(lang, "lesson", lesson.id, "source")
-                    problems.append(Problem(path, line, f"unknown source {lesson.source!r}"))
+                    flag(lang, "lesson", lesson.id, "source", f"unknown source {lesson.source!r}")
             problems.extend(_markup_and_size(lang, sc.series, sc.lessons, where))
 
     problems.extend(_structure_matches(result, where))
@@ -104,15 +95,12 @@ def check(
             for sc in catalog.series_list(lang):
                 for field, text in series_texts(sc.series):
                     for run, src in index.copied_runs(text):
-                        path, line = where(lang, "series", sc.id, field)
-                        problems.append(Problem(path, line, f"{field} copies {src}: “{run}”"))
+                        flag(lang, "series", sc.id, field, f"{field} copies {src}: “{run}”")
                 for lesson in sc.lessons:
                     for field, text in lesson_texts(lesson):
                         for run, src in index.copied_runs(text):
-                            path, line = where(
-                                lang, "lesson", lesson.id, field.split(".options")[0]
-                            )
-                            problems.append(Problem(path, line, f"{field} copies {src}: “{run}”"))
+                            copied = f"{field} copies {src}: “{run}”"
+                            flag(lang, "lesson", lesson.id, field.split(".options")[0], copied)
 
     return result, sorted(set(problems))
 

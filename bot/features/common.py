@@ -5,8 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TypeVar
@@ -18,9 +17,9 @@ from telegram.error import BadRequest, Forbidden
 from bot import callbacks as cb
 from bot.context import CxContext
 from bot.i18n import Translator, translator
-from bot.render import screens
-from bot.render.screens import Screen
-from bot.services import journey, training
+from bot.render.fallback import stale_button_screen
+from bot.render.kit import Screen
+from bot.services import learners
 from content.telegram_html import TelegramHTMLError, parse_html, trim
 from domain.records import User
 
@@ -40,18 +39,12 @@ async def learner(update: Update, context: CxContext) -> Learner | None:
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot:
         return None
-    user, is_new = await journey.touch_learner(
-        context.storage, tg_user.id, tg_user.first_name, tg_user.language_code, context.now()
-    )
-    lang = journey.language_of(user, tg_user.language_code, context.settings.default_language)
     message = update.effective_message
-    if user.awaiting and message is not None and (message.text or "").startswith("/"):
-        # another command: the typed setting the bot asked for is no longer awaited
-        await context.storage.set_awaiting(user.id, None)
-        user = replace(user, awaiting=None)
-    if user.returned:  # back after blocking the bot: deliveries resume
-        await training.reschedule(context.storage, user, lang, context.now())
-    return Learner(user, lang, translator(lang), is_new)
+    text = (message.text or "") if message is not None else ""
+    seen = await learners.visit(
+        context.env, tg_user.id, tg_user.first_name, tg_user.language_code, text
+    )
+    return Learner(seen.user, seen.lang, translator(seen.lang), seen.is_new)
 
 
 async def show(update: Update, context: CxContext, screen: Screen, *, edit: bool = False) -> None:
@@ -243,22 +236,25 @@ async def pressed(
     return me, data
 
 
+async def judged(
+    update: Update, context: CxContext, me: Learner, verdict: str, correct: bool, changed: str
+) -> bool:
+    """The toast for an answer (a quiz's or a review's): right or not when it was judged
+    (True); for a double press, an old or forged button, or a question that changed since
+    (``changed``: what to say then, with the menu), why it was not (False)."""
+    t = me.t
+    if verdict == "judged":
+        await answer_query(update, t._("✅ Right!") if correct else t._("❌ Not quite."))
+    elif verdict == "stale":
+        await answer_query(update, t._("You have already answered this question."))
+    elif verdict == "invalid":
+        await answer_query(update, t._("That button is out of date."))
+    else:
+        await gone(update, context, me, changed)
+    return verdict == "judged"
+
+
 async def gone(update: Update, context: CxContext, me: Learner, toast: str) -> None:
     """A button's target no longer exists: say so in a toast and offer the menu."""
     await answer_query(update, toast)
-    await show(update, context, screens.stale_button_screen(me.t))
-
-
-def screen_handler(
-    make: Callable[[Translator], screens.Screen],
-) -> Callable[[Update, CxContext], Awaitable[None]]:
-    """A handler that only shows one screen in the learner's language (help, menu, ...)."""
-
-    async def handler(update: Update, context: CxContext) -> None:
-        me = await learner(update, context)
-        if me is not None:
-            await show(update, context, make(me.t))
-
-    handler.__doc__ = make.__doc__
-    handler.__name__ = handler.__qualname__ = make.__name__.replace("_screen", "")
-    return handler
+    await show(update, context, stale_button_screen(me.t))

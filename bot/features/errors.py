@@ -10,7 +10,8 @@ from telegram.ext import Application
 
 from bot.context import CxContext
 from bot.i18n import pick_language, translator
-from bot.render import screens
+from bot.render.fallback import error_screen
+from bot.services import learners
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ async def on_error(update: object, context: CxContext) -> None:
         private = chat is not None and chat.type == "private"
         if user is not None and private and chat.id == user.id:
             try:
-                await context.storage.set_blocked(user.id, True, context.now())
+                await learners.set_blocked(context.env, user.id, True)
             except Exception:  # the database down too: the next send finds them blocked
                 log.exception("could not mark user %s blocked", user.id)
         log.info("chat %s cannot be reached: %s", chat.id if chat else "?", error.message)
@@ -40,7 +41,7 @@ async def on_error(update: object, context: CxContext) -> None:
         return
     default = context.settings.default_language
     lang = pick_language(user.language_code if user else None, default)
-    screen = screens.error_screen(translator(lang))
+    screen = error_screen(translator(lang))
     try:
         await context.bot.send_message(chat.id, screen.text, reply_markup=screen.keyboard)
     except TelegramError as exc:

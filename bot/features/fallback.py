@@ -4,23 +4,18 @@ group chats, channel posts, and buttons whose data we do not know. Registered la
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.commands import commands_for
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, learner, screen_handler, show
+from bot.features.common import Learner, answer_query, learner, show
+from bot.features.handlers import PRIVATE, add, on_message
 from bot.i18n import translator
-from bot.render import screens
-from bot.render.screens import shorten
-from bot.services import journey
+from bot.render import fallback as screens
+from bot.render.kit import shorten
+from bot.render.quiz import quiz_waiting_screen
+from bot.services import fallback, quiz
 
-PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 GROUP_COMMAND = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND
 
 
@@ -46,38 +41,35 @@ async def reply_to_text(update: Update, context: CxContext, me: Learner) -> None
     a pointer to /help); text while a quiz question waits, a reminder to use its buttons;
     anything else, what the bot works with and the menu."""
     text = update.effective_message.text if update.effective_message else None
-    if journey.addressed_elsewhere(text or "", context.bot.username):
+    if fallback.addressed_elsewhere(text or "", context.bot.username):
         return  # "/start@other_bot": another bot's command, not ours to answer
-    word = journey.command_word(text or "")
+    word = fallback.command_word(text or "")
     if word is not None and word not in LEARNER_COMMANDS:  # ours would have been handled
-        suggestion = journey.suggest_command(word, LEARNER_COMMANDS, _hidden_commands(context))
+        suggestion = fallback.suggest_command(word, LEARNER_COMMANDS, _hidden_commands(context))
         screen = screens.unknown_command_screen(me.t, shorten(word, 32), suggestion)
         await show(update, context, screen)
         return
-    quiz = await journey.waiting_quiz(
-        context.storage, context.catalog, me.user.id, me.lang, context.now()
-    )
-    if quiz is not None:
-        await show(update, context, screens.quiz_waiting_screen(me.t, quiz))
+    waiting = await quiz.waiting_quiz(context.env, me.user, me.lang)
+    if waiting is not None:
+        await show(update, context, quiz_waiting_screen(me.t, waiting))
         return
     await show(update, context, screens.unknown_screen(me.t))
 
 
-async def unknown_text(update: Update, context: CxContext) -> None:
-    """Free text and unknown commands."""
-    me = await learner(update, context)
-    if me is not None:
-        await reply_to_text(update, context, me)
+unknown_text = on_message(PRIVATE & (filters.TEXT | filters.COMMAND))(reply_to_text)
 
 
-unsupported_message = screen_handler(screens.unsupported_screen)  # stickers, photos, voice...
+@on_message(PRIVATE)
+async def unsupported_message(update: Update, context: CxContext, me: Learner) -> None:
+    """Stickers, photos, voice...: what the bot works with, and the menu."""
+    await show(update, context, screens.unsupported_screen(me.t))
 
 
 async def group_command(update: Update, context: CxContext) -> None:
     """A command in a group: point to a private chat (other group messages, and commands
     addressed to other bots, are ignored)."""
     message = update.effective_message
-    if message is not None and journey.addressed_elsewhere(
+    if message is not None and fallback.addressed_elsewhere(
         message.text or "", context.bot.username
     ):
         return
@@ -99,10 +91,7 @@ async def unknown_button(update: Update, context: CxContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(
-        MessageHandler(PRIVATE_MESSAGE & (filters.TEXT | filters.COMMAND), unknown_text)
-    )
-    app.add_handler(MessageHandler(PRIVATE_MESSAGE, unsupported_message))
+    add(app, unknown_text, unsupported_message)
     app.add_handler(MessageHandler(GROUP_COMMAND, group_command))
     app.add_handler(CallbackQueryHandler(unknown_button))
     # Edited messages, channel posts and other group messages: deliberately no handler.

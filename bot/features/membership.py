@@ -6,6 +6,7 @@ from telegram import ChatMember, Update
 from telegram.ext import Application, ChatMemberHandler
 
 from bot.context import CxContext
+from bot.services import learners
 
 GONE = {ChatMember.BANNED, ChatMember.LEFT}
 
@@ -16,7 +17,7 @@ async def my_chat_member(update: Update, context: CxContext) -> None:
     if change is None or change.chat.type != "private":
         return
     blocked = change.new_chat_member.status in GONE
-    await context.storage.set_blocked(change.chat.id, blocked, context.now())
+    await learners.set_blocked(context.env, change.chat.id, blocked)
 
 
 def register(app: Application) -> None:

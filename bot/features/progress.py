@@ -1,45 +1,38 @@
-"""/progress: per-series completion and quiz accuracy."""
+"""/progress: per-series completion and quiz accuracy, streaks, reviews due."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application
 
+from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import answer_query, learner, show
-from bot.render import screens
-from bot.services import journey, training
-
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-
-
-async def _screen(update: Update, context: CxContext) -> screens.Screen | None:
-    me = await learner(update, context)
-    if me is None:
-        return None
-    stats = await context.storage.lesson_stats(me.user.id)
-    report = journey.progress_report(context.catalog, me.lang, stats)
-    now = context.now()
-    streaks = await training.streaks(context.storage, me.user, me.lang, now)
-    due = await context.storage.count_due_cards(me.user.id, now)
-    return screens.progress_screen(me.t, report, streaks.current, streaks.best, due)
+from bot.features.common import Learner, answer_query, show
+from bot.features.handlers import add, on_button, on_command
+from bot.render import progress as screens
+from bot.services import progress
 
 
-async def progress_command(update: Update, context: CxContext) -> None:
+async def _screen(context: CxContext, me: Learner) -> screens.Screen:
+    mine = await progress.progress(context.env, me.user, me.lang)
+    streaks = mine.streaks
+    return screens.progress_screen(
+        me.t, mine.report, streaks.current, streaks.best, mine.reviews_due
+    )
+
+
+@on_command("progress")
+async def progress_command(update: Update, context: CxContext, me: Learner) -> None:
     """The learner's progress report."""
-    screen = await _screen(update, context)
-    if screen is not None:
-        await show(update, context, screen)
+    await show(update, context, await _screen(context, me))
 
 
-async def progress_button(update: Update, context: CxContext) -> None:
+@on_button(cb.Progress)
+async def progress_button(update: Update, context: CxContext, me: Learner, _: cb.Progress) -> None:
     """The progress report, in place of the pressed message."""
     await answer_query(update)
-    screen = await _screen(update, context)
-    if screen is not None:
-        await show(update, context, screen, edit=True)
+    await show(update, context, await _screen(context, me), edit=True)
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("progress", progress_command, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(progress_button, pattern=r"^prog$"))
+    add(app, progress_command, progress_button)

@@ -7,8 +7,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
 from bot.i18n import Translator
-from bot.render.screens import Screen
-from bot.services.assessment import MIN_TEAM
+from bot.render.kit import Screen
+from bot.services.teams import MIN_TEAM
 
 
 def privacy_screen(t: Translator) -> Screen:

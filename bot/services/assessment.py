@@ -8,21 +8,19 @@ A team's manager sees only aggregates, under the privacy rule of ``team_view``.
 
 from __future__ import annotations
 
-import secrets
 import statistics
-import string
-from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 
+from bot.services.env import Env
+from bot.services.schedule import prefs_of
 from content.model import Catalog, Lesson, SeriesContent
+from domain.records import Assessment, User
 
 RATINGS = range(1, 6)
-MIN_TEAM = 3  # others' ratings an obstacle needs before the viewer sees anything about it
-MIN_SPREAD = 5  # others' ratings an obstacle needs before the viewer sees how they spread
-AGREE_BELOW = 1.0  # a population spread below this reads "mostly agree", from it "differ"
-AGREE_MEANS = (Decimal("1.7"), Decimal("4.3"))  # the shown means that may carry that word
+
+
 TOP = 3
-_CODE_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass(frozen=True)
@@ -79,86 +77,134 @@ def plan_series(obstacles_: list[Obstacle]) -> list[SeriesContent]:
     return list(seen.values())
 
 
+# Use cases -------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TeamAggregate:
-    """What a team's viewer may see: figures per obstacle, each only where the rule allows."""
+class Intro:
+    unfinished: Assessment | None  # an assessment in progress (Continue / Start over)
+    total: int  # obstacles to rate
 
-    answered: int  # members other than the viewer with a finished assessment
-    means: dict[str, float]  # lesson id -> mean rating, only from MIN_TEAM others
-    agree: dict[str, bool]  # lesson id -> the answers mostly agree, only from MIN_SPREAD others
+
+@dataclass(frozen=True)
+class Result:
+    """The latest finished assessment against the one before (if any), and the plan."""
+
+    groups: list[GroupScore]
+    previous: list[GroupScore] | None
+    strongest: list[Obstacle]
+    ratings: dict[str, int]
+    subscribed: set[str]  # series ids the learner follows (the plan offers the others)
+    previous_at: datetime | None
+    tz: tzinfo
+
+
+@dataclass(frozen=True)
+class AssessStep:
+    """Where a press on the assessment leaves the learner."""
+
+    assessment: Assessment | None  # None: the button is out of date (finished, discarded)
+    total: int = 0
+    obstacle: Obstacle | None = None  # the obstacle to rate (or re-rate) now
+    result: Result | None = None  # everything rated just now: finished, and the result
+    intro: Intro | None = None  # with an out-of-date button: where things are instead
 
     @property
-    def visible(self) -> bool:
-        """Anything to show at all: at least one obstacle has enough answers."""
-        return bool(self.means)
-
-    def too_few(self, items: list[Obstacle]) -> list[Obstacle]:
-        """The obstacles shown as "not enough answers yet"."""
-        return [o for o in items if o.lesson.id not in self.means]
+    def stale(self) -> bool:
+        return self.assessment is None
 
 
-def aggregate(others: list[dict[str, int]]) -> TeamAggregate:
-    """The team's figures from the latest assessments of everyone **but the viewer**.
+async def intro(env: Env, user: User, lang: str) -> Intro:
+    """/assess: the intro, offering to continue an unfinished assessment."""
+    unfinished = await env.storage.current_assessment(user.id)
+    return Intro(unfinished, len(obstacles(env.catalog, lang)))
 
-    The privacy rule ("aggregates only from at least 3 people other than the viewer"), made
-    airtight against a viewer who knows their own answers and can do the arithmetic:
 
-    * The viewer's own answers are left out (storage's ``team_latest_ratings(excluding=)``),
-      so knowing them subtracts nothing, and the count below counts only other people.
-    * Per obstacle, not per team: an obstacle gets a mean only when at least ``MIN_TEAM`` (3)
-      others rated it. Below that it is "not enough answers yet": an obstacle that one member
-      rated (a lesson added after the others answered) never shows that member's rating.
-      Group means, the strongest obstacles and the chart use only these means.
-    * The spread is never a number. With integer ratings 1–5 a mean and a population spread
-      to one decimal pin down the multiset of ratings for small n (3 others: 4.0 ± 0.8 can
-      only be 3, 4, 5), and a spread of 0.0 reveals that every one of them gave the same
-      rating, which a mean of 3.0 alone never does (1+3+5, 2+3+4, ...). So the spread is
-      shown only from ``MIN_SPREAD`` (5) others, and only as a word: "mostly agree" (below
-      ``AGREE_BELOW`` = 1.0) or "differ". The "agree" word always also covers ratings that
-      differ (r−1, r, …, r, r+1 has a spread of √(2/n) ≤ 0.64 < 1), so it never gives away
-      a unanimous answer.
-    * Near the ends of the scale even a word would single someone out: 5 others, mean 1.6
-      and "differ" can only be 1, 1, 1, 1, 4 (the mean alone also allows 1, 1, 1, 2, 3 and
-      1, 1, 2, 2, 2). So the word appears only for a shown mean from 1.7 to 4.3
-      (``AGREE_MEANS``). That choice depends on the shown mean alone, so leaving the word
-      out tells nothing either. Enumerated for 5 to 22 others: within that band the word
-      never narrows the ratings to one combination where the mean alone leaves several.
-    * What remains, and no summary can hide: a mean of 1.0 or 5.0 means that all of the at
-      least 3 others gave that rating. That is the group's answer, not one person's, and it
-      is what the rule allows. ``tests/unit/test_assessment.py`` enumerates every combination
-      of ratings near the thresholds and checks that nothing shown determines a member's
-      rating beyond that.
-    """
-    values: dict[str, list[int]] = {}
-    for ratings in others:
-        for lesson_id, rating in ratings.items():
-            values.setdefault(lesson_id, []).append(rating)
-    return TeamAggregate(
-        answered=len(others),
-        means={k: statistics.fmean(v) for k, v in values.items() if len(v) >= MIN_TEAM},
-        agree={
-            k: statistics.pstdev(v) < AGREE_BELOW
-            for k, v in values.items()
-            if len(v) >= MIN_SPREAD and _word_allowed(statistics.fmean(v))
-        },
+async def begin(env: Env, user: User, lang: str) -> AssessStep:
+    """Start, or continue the unfinished assessment where it stopped: never discards."""
+    assessment = await env.storage.start_assessment(user.id, env.now())
+    return await _go_on(env, user, lang, assessment, obstacles(env.catalog, lang))
+
+
+async def restart(
+    env: Env, user: User, lang: str, assessment_id: int, confirmed: bool
+) -> AssessStep:
+    """Start over: asked first (``confirmed`` False changes nothing), then the unfinished
+    assessment is discarded and a new one begins."""
+    assessment = await _own_open(env, user, assessment_id)
+    if assessment is None:
+        return AssessStep(None, intro=await intro(env, user, lang))
+    items = obstacles(env.catalog, lang)
+    if not confirmed:
+        return AssessStep(assessment, len(items))
+    fresh = await env.storage.restart_assessment(assessment.id, user.id, env.now())
+    return await _go_on(env, user, lang, fresh, items)
+
+
+async def rate(
+    env: Env, user: User, lang: str, assessment_id: int, index: int, rating: int
+) -> AssessStep:
+    """Store the rating of obstacle ``index``; then the next unrated one (the following one
+    first), or — when all are rated — the assessment finished and its result."""
+    items = obstacles(env.catalog, lang)
+    assessment = await _own_open(env, user, assessment_id)
+    if assessment is None or not 0 <= index < len(items) or rating not in RATINGS:
+        return AssessStep(None)
+    lesson_id = items[index].lesson.id
+    await env.storage.rate_obstacle(assessment.id, user.id, lesson_id, rating, env.now())
+    ratings = {**assessment.ratings, lesson_id: rating}
+    updated = replace(assessment, ratings=ratings)
+    following = index + 1
+    if following < len(items) and items[following].lesson.id not in ratings:
+        return AssessStep(updated, len(items), items[following])
+    return await _go_on(env, user, lang, updated, items)
+
+
+async def back(env: Env, user: User, lang: str, assessment_id: int, index: int) -> AssessStep:
+    """An earlier obstacle again, its rating marked."""
+    items = obstacles(env.catalog, lang)
+    assessment = await _own_open(env, user, assessment_id)
+    if assessment is None or not 0 <= index < len(items):
+        return AssessStep(None)
+    return AssessStep(assessment, len(items), items[index])
+
+
+async def later(env: Env, user: User, lang: str, assessment_id: int) -> AssessStep:
+    """Stop for now: what is saved (the assessment stays open)."""
+    assessment = await _own_open(env, user, assessment_id)
+    if assessment is None:  # finished or discarded meanwhile: the intro tells where things are
+        return AssessStep(None, intro=await intro(env, user, lang))
+    return AssessStep(assessment, len(obstacles(env.catalog, lang)))
+
+
+async def _own_open(env: Env, user: User, assessment_id: int) -> Assessment | None:
+    assessment = await env.storage.get_assessment(assessment_id)
+    if assessment is None or assessment.user_id != user.id or assessment.finished_at:
+        return None
+    return assessment
+
+
+async def _go_on(
+    env: Env, user: User, lang: str, assessment: Assessment, items: list[Obstacle]
+) -> AssessStep:
+    """The first unrated obstacle; none left (all rated, or the content shrank): finished."""
+    index = next_unrated(items, assessment.ratings)
+    if index is not None:
+        return AssessStep(assessment, len(items), items[index])
+    await env.storage.finish_assessment(assessment.id, user.id, env.now())
+    return AssessStep(assessment, len(items), result=await result(env, user, lang))
+
+
+async def result(env: Env, user: User, lang: str) -> Result:
+    """The latest finished assessment, compared with the one before."""
+    items = obstacles(env.catalog, lang)
+    latest, *earlier = await env.storage.finished_assessments(user.id, 2)
+    previous = group_scores(items, earlier[0].ratings) if earlier else None  # type: ignore[arg-type]
+    subscribed = {s.series_id for s in await env.storage.subscriptions(user.id)}
+    return Result(
+        group_scores(items, latest.ratings),  # type: ignore[arg-type]
+        previous,
+        strongest(items, latest.ratings),  # type: ignore[arg-type]
+        latest.ratings,
+        subscribed,
+        earlier[0].finished_at if earlier else None,
+        prefs_of(user, lang).tz,
     )
-
-
-def shown_mean(mean: float) -> Decimal:
-    """A mean as the screens show it: one decimal, half to even (as Babel formats it)."""
-    return Decimal(str(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
-
-
-def _word_allowed(mean: float) -> bool:
-    low, high = AGREE_MEANS
-    return low <= shown_mean(mean) <= high
-
-
-def team_code() -> str:
-    """A 10-character join code for ?start=t_<code> (about 52 bits: not guessable)."""
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
-
-
-def clean_team_name(text: str) -> str | None:
-    name = " ".join(text.split())[:60]
-    return name or None

@@ -1,41 +1,20 @@
-"""Quiz rules as plain functions: start an attempt, judge an answer, say what comes next.
-
-Every attempt shows each question's options in an order of its own, drawn at random when the
-attempt starts and stored with it: a button names the *position* the learner saw (A, B, ...),
-and the stored order maps it back to the option, whichever process handles the press and
-however long after.
-"""
+"""Quizzes: starting an attempt (options shuffled and stored), judging an answer against
+what the learner saw, and the quiz a learner is in the middle of."""
 
 from __future__ import annotations
 
 import enum
-import random
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from bot.services.env import Env
+from bot.services.lessons import is_last_lesson, next_lesson
+from bot.services.options import new_order, shown_order
+from bot.services.review import record_quiz_answer
+from bot.services.schedule import note_activity, prefs_of, reschedule
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
-from domain.records import AnswerStatus, Attempt
+from domain.records import AnswerStatus, Attempt, User
 from storage.store import Storage
-
-_RANDOM = random.SystemRandom()
-
-
-def new_order(count: int) -> tuple[int, ...]:
-    """A random order of ``count`` options (option indexes, as they will be shown)."""
-    order = list(range(count))
-    _RANDOM.shuffle(order)
-    return tuple(order)
-
-
-def shown_order(stored: Sequence[int] | None, count: int) -> tuple[int, ...] | None:
-    """The order a question's options were shown in: the stored one, file order if none was
-    stored (attempts and cards from before shuffling), None if it no longer fits the
-    question (its options changed since)."""
-    if not stored:
-        return tuple(range(count))
-    order = tuple(stored)
-    return order if sorted(order) == list(range(count)) else None
 
 
 def quiz_shape(lesson: Lesson) -> str:
@@ -74,19 +53,20 @@ class QuizStart:
         return attempt_order(self.attempt, 0, count) or tuple(range(count))
 
 
-async def start_quiz(
-    storage: Storage, catalog: Catalog, user_id: int, lang: str, lesson_id: str, now: datetime
-) -> QuizStart | None:
-    """A fresh attempt at a lesson's quiz; None if the lesson no longer exists."""
-    found = catalog.lesson(lang, lesson_id)
+async def start(env: Env, user: User, lang: str, lesson_id: str) -> QuizStart | None:
+    """A fresh attempt at a lesson's quiz (its options shuffled and stored); the lesson counts
+    as opened and the day as active. None if the lesson no longer exists."""
+    found = env.catalog.lesson(lang, lesson_id)
     if found is None:
         return None
     series, lesson = found
-    await storage.mark_opened(user_id, lesson_id, now)
+    now = env.now()
+    await env.storage.mark_opened(user.id, lesson_id, now)
     orders = tuple(new_order(len(question.options)) for question in lesson.quiz)
-    attempt = await storage.start_attempt(
-        user_id, lesson_id, len(lesson.quiz), now, orders, quiz_shape(lesson)
+    attempt = await env.storage.start_attempt(
+        user.id, lesson_id, len(lesson.quiz), now, orders, quiz_shape(lesson)
     )
+    await note_activity(env.storage, user, lang, now)
     return QuizStart(attempt, series, lesson)
 
 
@@ -109,6 +89,8 @@ class AnswerOutcome:
     order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
     seconds: float | None = None  # response time: question shown -> answered
+    series_finished: bool = False  # this answer finished the series' last quiz
+    next_lesson: Lesson | None = None  # after the last question: the series' next lesson
 
     @property
     def finished(self) -> bool:
@@ -130,7 +112,7 @@ class AnswerOutcome:
         return attempt_order(self.attempt, index, count) or tuple(range(count))
 
 
-async def answer(
+async def judge(
     storage: Storage,
     catalog: Catalog,
     user_id: int,
@@ -142,7 +124,8 @@ async def answer(
 ) -> AnswerOutcome:
     """Judge and store one answer: the option shown at ``position`` (0 = A) of the question.
 
-    Double presses and old buttons change nothing."""
+    Double presses and old buttons change nothing (see :func:`answer` for the whole use
+    case)."""
     attempt = await storage.get_attempt(attempt_id)
     if attempt is None or attempt.user_id != user_id:
         return AnswerOutcome(Verdict.INVALID)
@@ -179,3 +162,77 @@ async def answer(
     if result.status is AnswerStatus.STALE:
         return AnswerOutcome(Verdict.STALE, **common)  # type: ignore[arg-type]
     return AnswerOutcome(Verdict.JUDGED, **common)  # type: ignore[arg-type]
+
+
+async def answer(
+    env: Env, user: User, lang: str, attempt_id: int, question_index: int, position: int
+) -> AnswerOutcome:
+    """The whole answer: judged and stored, its review card moved on, the daily slot made
+    sure of, and — after the last question — whether the series is finished and which
+    lesson comes next."""
+    now = env.now()
+    outcome = await judge(
+        env.storage, env.catalog, user.id, lang, attempt_id, question_index, position, now
+    )
+    if outcome.verdict is not Verdict.JUDGED:
+        return outcome
+    assert outcome.lesson is not None and outcome.series is not None
+    await record_quiz_answer(
+        env.storage,
+        user.id,
+        outcome.lesson,
+        outcome.question_index,
+        outcome.correct,
+        outcome.seconds,
+        prefs_of(user, lang),
+        now,
+    )
+    await reschedule(env.storage, user, lang, now)
+    if not outcome.finished:
+        return outcome
+    series, lesson = outcome.series, outcome.lesson
+    completed = await env.storage.completed_lessons(user.id)
+    finished = is_last_lesson(series, lesson.id) and all(x.id in completed for x in series.lessons)
+    return replace(outcome, series_finished=finished, next_lesson=next_lesson(series, lesson.id))
+
+
+# Text typed within this long after a quiz question was shown is taken as an attempt to
+# answer it; later, the quiz counts as left (its buttons still work).
+QUIZ_WAIT = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class QuizInProgress:
+    """An unfinished quiz the learner can go on with: the question to answer next."""
+
+    attempt: Attempt
+    series: SeriesContent
+    lesson: Lesson
+    index: int  # the question to answer
+    order: tuple[int, ...]  # its options as this attempt shows them
+
+    def waiting(self, now: datetime) -> bool:
+        """The question was shown recently enough that typed text is meant as an answer."""
+        return now - self.attempt.question_shown_at <= QUIZ_WAIT
+
+
+def quiz_in_progress(catalog: Catalog, lang: str, attempt: Attempt | None) -> QuizInProgress | None:
+    """The learner's latest attempt if it can go on: unfinished, its lesson and quiz unchanged."""
+    if attempt is None or attempt.finished or not 0 <= attempt.current < attempt.total:
+        return None
+    found = catalog.lesson(lang, attempt.lesson_id)
+    if found is None or not attempt_fits(attempt, found[1]):
+        return None
+    series, lesson = found
+    question = lesson.quiz[attempt.current]
+    order = attempt_order(attempt, attempt.current, len(question.options))
+    if order is None:
+        return None
+    return QuizInProgress(attempt, series, lesson, attempt.current, order)
+
+
+async def waiting_quiz(env: Env, user: User, lang: str) -> QuizInProgress | None:
+    """The quiz question the learner was just shown and has not answered (typed text is
+    probably meant for it); None otherwise."""
+    quiz = quiz_in_progress(env.catalog, lang, await env.storage.latest_attempt(user.id))
+    return quiz if quiz is not None and quiz.waiting(env.now()) else None

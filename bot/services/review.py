@@ -12,21 +12,28 @@ card (two /review screens, another replica, after a restart) shows and judges th
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
-from bot.services.quiz import new_order, shown_order
-from bot.services.schedule import Prefs, local_day
+from bot.services.env import Env
+from bot.services.options import new_order, shown_order
+from bot.services.schedule import Prefs, local_day, prefs_of
 from content.model import Catalog, Lesson, QuizQuestion
-from domain.records import Card
+from domain.records import Card, User
 from storage.store import Storage
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
 READING_CHARS_PER_SECOND = 20.0  # a brisk reader of business prose
+
+
 EASY_MARGIN_SECONDS = 3.0  # time to find and press the button
+
+
 REVIEW_BATCH = 20  # due cards /review takes in one session
 
 
@@ -125,6 +132,8 @@ class ReviewOutcome:
     chosen: int = 0  # the option's index in the content
     order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
+    prefs: Prefs | None = None  # the learner's (days are local)
+    then: ReviewStep | None = None  # judged: the next due card, or that none is left
 
 
 def card_order(card: Card, question: QuizQuestion) -> tuple[int, ...]:
@@ -204,3 +213,48 @@ async def next_due_at(storage: Storage, user_id: int, now: datetime) -> datetime
     # due_cards lists by due time; "due by ten years from now" is every card there is.
     cards = await storage.due_cards(user_id, now + timedelta(days=3650), 1)
     return cards[0].due_at if cards else None
+
+
+# Use cases -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReviewStep:
+    """The next due card to ask (with its options' order and how many are due), or — when
+    none is left — when the next one falls due."""
+
+    card: Card | None
+    question: QuizQuestion | None
+    order: tuple[int, ...]
+    due: int  # cards due now, this one included
+    shown_at: int  # unix seconds: the button carries it, to time the answer
+    next_due: datetime | None  # no card left: when the next falls due (None: no cards)
+    prefs: Prefs
+    now: datetime
+
+
+async def next_review(env: Env, user: User, lang: str) -> ReviewStep:
+    """/review: the next due card whose question still exists."""
+    now, prefs = env.now(), prefs_of(user, lang)
+    found = await next_due_card(env.storage, env.catalog, user.id, lang, now)
+    if found is None:
+        next_due = await next_due_at(env.storage, user.id, now)
+        return ReviewStep(None, None, (), 0, 0, next_due, prefs, now)
+    card, _, question = found
+    due = await env.storage.count_due_cards(user.id, now)
+    return ReviewStep(
+        card, question, card_order(card, question), due, int(now.timestamp()), None, prefs, now
+    )
+
+
+async def answer(
+    env: Env, user: User, lang: str, card_id: int, reviews: int, position: int, shown_at: int
+) -> ReviewOutcome:
+    """rv:<card>:<n>:<pos>:<ts>: judge the answer (timed from ``shown_at``), reschedule the
+    card; once judged, the next due card comes with the outcome."""
+    now, prefs = env.now(), prefs_of(user, lang)
+    seconds = max(0.0, now.timestamp() - shown_at) if shown_at else None
+    outcome = await answer_review(
+        env.storage, env.catalog, user.id, lang, card_id, reviews, position, seconds, prefs, now
+    )
+    if outcome.verdict is not ReviewVerdict.JUDGED:
+        return outcome
+    return replace(outcome, prefs=prefs, then=await next_review(env, user, lang))

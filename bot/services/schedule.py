@@ -44,13 +44,26 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.model import Catalog, SeriesContent
+from domain.records import TrainingFacts, User
+from storage.store import Storage
 
 MINUTES_PER_DAY = 24 * 60
+
+
 ALL_DAYS = 0b1111111
+
+
 WEEKDAYS = 0b0011111
+
+
 IDLE_AFTER = timedelta(days=3)  # silence before a reminder
+
+
 MAX_IGNORED_NUDGES = 3  # then the bot goes quiet until the learner returns
+
+
 NUDGE_GAP = timedelta(hours=20)  # "one nudge a day", whatever the slot times do
+
 
 # Quick-pick zones. A button stores an index into this tuple, so it only ever grows (an old
 # button keeps its meaning); which of them a learner sees depends on the language.
@@ -78,6 +91,8 @@ QUICK_ZONES: tuple[str, ...] = (
     "Asia/Kolkata",  # 20
     "Europe/Paris",
 )
+
+
 # Where learners of each language most often live: Ukrainians at home and in the largest
 # diasporas (Poland, Germany, Czechia, the UK, Italy, Spain, North America) - never Moscow;
 # Russian speakers in Ukraine, Russia, Belarus, Kazakhstan, Georgia, Israel and Germany
@@ -118,6 +133,8 @@ QUICK_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
         "Australia/Sydney",
     ),
 }
+
+
 DEFAULT_ZONE_BY_LANGUAGE = {"uk": "Europe/Kyiv", "ru": "Europe/Kyiv", "en": "Europe/London"}
 
 
@@ -127,7 +144,6 @@ def quick_zones(language: str) -> tuple[tuple[int, str], ...]:
     return tuple((QUICK_ZONES.index(name), name) for name in picks)
 
 
-# Time zones -------------------------------------------------------------------------------
 def parse_zone(text: str) -> str | None:
     """A zone we can store without asking: an IANA region zone, a UTC offset, or the one zone
     of a typed city or country (any of en/ru/uk). None if unknown, ambiguous (several zones
@@ -160,7 +176,6 @@ def default_zone(language: str) -> str:
     return DEFAULT_ZONE_BY_LANGUAGE.get(language, "UTC")
 
 
-# Times of day ----------------------------------------------------------------------------
 _TIME = re.compile(r"^(\d{1,2})(?:\s*[:.h ]\s*(\d{2}))?\s*(am|pm|h|ч|год)?\.?$", re.IGNORECASE)
 
 
@@ -241,7 +256,6 @@ def nearest_allowed(prefs: Prefs, minutes: int) -> int:
     return (prefs.quiet_start - 30) % MINUTES_PER_DAY  # half an hour before they begin
 
 
-# Preferences and slots --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Prefs:
     timezone: str = "UTC"
@@ -370,7 +384,6 @@ def local_day(moment: datetime, prefs: Prefs) -> date:
     return moment.astimezone(prefs.tz).date()
 
 
-# What one slot sends -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Subscription:
     series_id: str
@@ -500,7 +513,6 @@ def in_training(subscriptions: Sequence[Subscription], has_cards: bool, has_prog
     return has_progress or has_cards or any(s.status == "active" for s in subscriptions)
 
 
-# Streaks ----------------------------------------------------------------------------------
 def streak(days: Iterable[date], today: date) -> int:
     """Days in a row with activity, ending today (or yesterday: today is not over yet)."""
     have = set(days)
@@ -521,3 +533,64 @@ def best_streak(days: Iterable[date]) -> int:
         best = max(best, run)
         previous = day
     return best
+
+
+def prefs_of(user: User, language: str) -> Prefs:
+    """A user's delivery preferences (a zone guessed from the language until they choose)."""
+    return Prefs(
+        timezone=user.timezone if user.tz_chosen else default_zone(language),
+        time=user.delivery_time,
+        days=user.delivery_days,
+        quiet_start=user.quiet_start,
+        quiet_end=user.quiet_end,
+    )
+
+
+async def reschedule(
+    storage: Storage, user: User, language: str, now: datetime, *, force: bool = False
+) -> datetime | None:
+    """Give a learner in training their next slot (``force``: recompute a set one).
+
+    Cheap when nothing changes: a learner who already has a slot costs no query.
+    """
+    if user.blocked or (user.next_slot_at is not None and not force):
+        return user.next_slot_at
+    subs = await storage.subscriptions(user.id)
+    facts = await storage.training_facts(user.id, now)
+    subscriptions = [Subscription(s.series_id, s.status, s.subscribed_at) for s in subs]
+    if not in_training(subscriptions, facts.has_cards, bool(facts.opened)):
+        if force and user.next_slot_at is not None:
+            await storage.schedule(user.id, None)
+        return None
+    slot = next_slot(prefs_of(user, language), now, user.last_slot_at)
+    await storage.schedule(user.id, slot, only_if_unset=not force)
+    return slot
+
+
+async def note_activity(storage: Storage, user: User, language: str, now: datetime) -> None:
+    """A lesson opened or a quiz answered: count the day for streaks, start the slot."""
+    await storage.add_activity(user.id, local_day(now, prefs_of(user, language)))
+    await reschedule(storage, user, language, now)
+
+
+async def learner_state(
+    storage: Storage, user: User, language: str, now: datetime
+) -> tuple[LearnerState, TrainingFacts]:
+    """The snapshot a slot decision (or a suggestion) is made from."""
+    facts = await storage.training_facts(user.id, now)
+    state = LearnerState(
+        prefs=prefs_of(user, language),
+        language=language,
+        subscriptions=tuple(
+            Subscription(s.series_id, s.status, s.subscribed_at) for s in facts.subscriptions
+        ),
+        opened=facts.opened,
+        completed=facts.completed,
+        reviews_due=facts.reviews_due,
+        last_seen=user.last_seen,
+        last_nudge_at=user.last_nudge_at,
+        ignored_nudges=user.ignored_nudges,
+        has_progress=bool(facts.opened),
+        unsubscribed=user.unsubscribed_at is not None,
+    )
+    return state, facts

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.app import build_application, load_catalog, running
-from bot.context import Deps, utc_now
-from bot.standin import BotAPIStandIn
-from bot.standin.users import SimUser
+from bot.services.env import Env, utc_now
 from content.model import Catalog
+from standin import BotAPIStandIn
+from standin.users import SimUser
 from storage.sqlite import SQLiteStorage
 from tests.hermetic import HermeticSettings
 
@@ -88,10 +88,10 @@ class Harness:
 
     async def start(self) -> None:
         self.storage = self.storage_class(self.db_path)
-        deps = Deps(
+        env = Env(
             settings=self.settings, storage=self.storage, catalog=self.catalog, clock=self.clock
         )
-        self.app = build_application(deps, request_timeout=5.0)
+        self.app = build_application(env, request_timeout=5.0)
         self._ctx = running(self.app, poll_timeout=1)
         await self._ctx.__aenter__()
 

@@ -13,7 +13,7 @@ from bot.i18n import translator
 from content.model import Catalog, Lesson
 from tests.e2e.conftest import Harness, shipped_catalog
 from tests.e2e.reading import button_for
-from tests.e2e.test_journey import next_toast
+from tests.e2e.steps import next_toast
 
 LESSON = "silos"
 

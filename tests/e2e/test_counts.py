@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import translator
-from bot.render.screens import lesson_counts_text, sentence
-from bot.services.journey import LessonCounts
-from tests.e2e.test_journey import plain
+from bot.render.kit import lesson_counts_text, sentence
+from bot.services.lessons import LessonCounts
+from tests.e2e.steps import plain
 
 
 async def read_two_lessons(harness, user, series_id: str, lang: str):

@@ -20,14 +20,14 @@ class PostgresHarness(Harness):
 
     async def start(self) -> None:
         from bot.app import build_application, running
-        from bot.context import Deps
+        from bot.services.env import Env
         from storage.postgres import PostgresStorage
 
         self.storage = PostgresStorage(self.dsn, schema=self.schema, pool_size=4)
-        deps = Deps(
+        env = Env(
             settings=self.settings, storage=self.storage, catalog=self.catalog, clock=self.clock
         )
-        self.app = build_application(deps, request_timeout=5.0)
+        self.app = build_application(env, request_timeout=5.0)
         self._ctx = running(self.app, poll_timeout=1)
         await self._ctx.__aenter__()
 

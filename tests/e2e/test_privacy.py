@@ -1,12 +1,12 @@
 """/privacy and /mydata end to end: the notice in three languages, reachable from ➕ More, and
-/mydata listing (and deleting) review history, announcements received and managed teams."""
+/mydata listing (and deleting) review history, announcements received and managed teams.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.i18n import translator
-from tests.e2e.test_admin import admin, clock, draft, h, learners, live, until  # noqa: F401
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uk"])
@@ -45,31 +45,3 @@ async def test_privacy_is_one_tap_from_more_and_next_to_mydata(harness):
     assert "Who sees what: /privacy." in (await user.next_message()).text
     await user.send("/help")
     assert "/privacy: what the bot stores and who sees it" in (await user.next_message()).text
-
-
-async def test_mydata_lists_announcements_and_managed_teams_and_deletes_them(h):  # noqa: F811
-    [learner] = await learners(h, ["en"])
-    boss = await admin(h)
-    await boss.send("/team new Front office")
-    await boss.next_message()
-    controls = await draft(boss)
-    await boss.press(controls, "✅ Send now")
-    await until(lambda: "finished" in live(boss, controls).text)
-    learner.skip_pending()
-    await learner.send("/mydata")
-    mine = (await learner.next_message()).text
-    assert "• announcements delivered to you: 1" in mine
-    assert "• review answers (history): 0" in mine
-    boss.skip_pending()
-    await boss.send("/mydata")
-    theirs = await boss.next_message()
-    assert "• teams you manage: 1" in theirs.text
-    assert "• broadcasts you created: 1" in theirs.text
-    await boss.press(theirs, "🗑 Delete all my data")
-    await boss.press(await boss.next_edit(), "🗑 Yes, delete everything")
-    assert "everything about you is deleted" in (await boss.next_edit()).text
-    await boss.send("/mydata")  # back as a new user: nothing of before
-    after = (await boss.next_message()).text
-    for line in ("teams you manage", "broadcasts you created", "announcements delivered to you"):
-        assert f"• {line}: 0" in after
-    assert await h.storage.broadcasts(10) == []  # the admin's broadcast rows are gone too

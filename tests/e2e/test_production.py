@@ -17,10 +17,10 @@ import pytest_asyncio
 from bot.config import Settings
 from bot.i18n import translator
 from bot.ratelimit import ReplyFirstRateLimiter
-from bot.standin import BotAPIStandIn
+from standin import BotAPIStandIn
 from tests.e2e.conftest import FakeClock, Harness
 from tests.e2e.reading import button_for, letter_of
-from tests.e2e.test_journey import next_toast, plain
+from tests.e2e.steps import next_toast, plain
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 10:00 in London
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import pool_size
-from bot.standin import BotAPIStandIn
-from bot.standin.proxy import RoundRobin, listening_socket
+from standin import BotAPIStandIn
+from standin.proxy import RoundRobin, listening_socket
 from tests.postgres import postgres_dsn
 
 TOKEN = "555555555:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"

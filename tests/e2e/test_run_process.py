@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.standin import BotAPIStandIn
-from bot.standin.proxy import listening_socket
+from standin import BotAPIStandIn
+from standin.proxy import listening_socket
 
 TOKEN = "987654321:ZZHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,15 +1,27 @@
-"""`cxcoach sandbox` and `cxcoach run` without a token: a person chats in the terminal."""
+"""The sandbox (`cxcoach-dev sandbox`, and `cxcoach-dev run` without a token): a person chats
+with the bot in the terminal. With a token `cxcoach-dev run` is the real bot; the production
+`cxcoach run` without a token only says so."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.sandbox import run_sandbox
+from standin import BotAPIStandIn
+from standin.sandbox import run_sandbox
+
+BIN = Path(sys.executable).parent  # the virtualenv's console scripts
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without the developer's CXCOACH_* variables."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
 
 
 async def test_sandbox_relays_a_conversation_with_numbered_buttons(tmp_path):
@@ -31,21 +43,71 @@ async def test_sandbox_relays_a_conversation_with_numbered_buttons(tmp_path):
     assert (tmp_path / "sandbox.sqlite3").exists() and not (tmp_path / "cx.sqlite3").exists()
 
 
-def test_run_without_a_token_starts_the_sandbox(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
+def test_dev_run_without_a_token_starts_the_sandbox(tmp_path):
+    """`cxcoach-dev run` (what `make run` calls) with no token anywhere: the sandbox."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [BIN / "cxcoach-dev", "run"],
         input="/help\n/quit\n",
         capture_output=True,
         text=True,
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        cwd=tmp_path,  # no .env here
+        env=clean_env(),
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "No bot token configured (CXCOACH_BOT_TOKEN)" in result.stderr
     assert "/lessons: series and lessons" in result.stdout
     assert "Traceback" not in result.stderr
+    assert (tmp_path / "data" / "sandbox.sqlite3").exists()
+
+
+async def test_dev_run_with_a_token_in_dot_env_runs_the_real_bot(tmp_path):
+    """`cxcoach-dev run` with CXCOACH_BOT_TOKEN in .env: the bot as `cxcoach run` runs it,
+    against the Bot API server configured there, on the configured database."""
+    token = "987654321:ZZHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+    async with BotAPIStandIn(token=token, bot_username="cx_dev_run_bot") as standin:
+        (tmp_path / ".env").write_text(
+            f"CXCOACH_BOT_TOKEN={token}\n"
+            f"CXCOACH_BOT_API_URL={standin.url}\n"
+            "CXCOACH_DATABASE=live.sqlite3\n"
+        )
+        output = (tmp_path / "bot.log").open("wb")  # a file: a talkative child never blocks
+        process = await asyncio.create_subprocess_exec(
+            BIN / "cxcoach-dev", "run", cwd=tmp_path, env=clean_env(),
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            user = standin.user(3003, "Olena", language_code="uk")
+            await user.send("/start")
+            assert "Я CX Coach" in (await user.next_message(timeout=30)).text
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.wait(), 30)
+            output.close()
+    log = (tmp_path / "bot.log").read_text(errors="replace")
+    assert process.returncode == 0, log[-2000:]
+    assert "starting CX Coach against" in log and "No bot token" not in log
+    assert (tmp_path / "live.sqlite3").exists()
+    assert not (tmp_path / "sandbox.sqlite3").exists()
+
+
+def test_production_run_without_a_token_says_how_to_try_the_bot(tmp_path):
+    """`cxcoach run` never starts the sandbox: one line, status 2, and no database made."""
+    result = subprocess.run(
+        [BIN / "cxcoach", "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "CXCOACH_BOT_TOKEN is not set; to try the bot without Telegram: "
+        "make run (the sandbox) or cxcoach-dev sandbox\n"
+    )
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_run_with_a_bad_variable_says_which(tmp_path):

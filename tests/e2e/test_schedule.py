@@ -6,81 +6,21 @@ and a fast tick, so "tomorrow at 09:00" takes milliseconds. Kyiv is UTC+2 in Nov
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest_asyncio
-
-from bot.i18n import translator
-from bot.standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
-from tests.e2e.conftest import FakeClock, Harness
-from tests.e2e.reading import button_for, letter_of, shown_options
-from tests.e2e.test_journey import next_toast, plain
-
-START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 12:00 in Kyiv
-SUBSCRIBE = "🔔 Subscribe to the series"
-FREE_TEXT_HINT = (
-    "Sorry, I can’t answer typed messages: I work with buttons and commands. "
-    "Choose from the menu below, or see /help."
+from tests.e2e.clocked import (  # noqa: F401 (fixtures)
+    FREE_TEXT_HINT,
+    at,
+    blocked,
+    clock,
+    h,
+    labels,
+    newcomer,
+    subscribe,
+    take_quiz,
 )
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in November 2026, UTC."""
-    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
-
-
-@pytest_asyncio.fixture
-async def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock, tick_seconds=0.05, bulk_rate=0)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
-
-
-def labels(message) -> list[tuple[str, str]]:
-    return list(message.buttons)
-
-
-async def set_kyiv(user) -> None:
-    await user.send("/settings")
-    overview = await user.next_message()
-    assert "Lesson schedule" in overview.text
-    await user.press(overview, data="set:z")  # the zone's page, whatever its label says
-    picker = await user.next_edit()
-    await user.press(picker, data="sz:0")  # Europe/Kyiv
-    saved = await user.next_edit()
-    assert "Kyiv" in saved.text
-
-
-async def subscribe(user, series_id: str) -> str:
-    await user.send("/lessons")
-    listing = await user.next_message()
-    await user.press_raw(listing, f"s:{series_id}:0")
-    series = await user.next_edit()
-    await user.press(series, SUBSCRIBE)
-    confirmation = await user.next_message()
-    assert "You are subscribed to" in confirmation.text
-    return confirmation.text
-
-
-async def newcomer(h: Harness, user_id: int = 1001, language: str = "en"):
-    user = h.user(user_id, language=language)
-    await user.send("/start")
-    await user.next_message()
-    await set_kyiv(user)
-    return user
+from tests.e2e.steps import wait_until
 
 
 async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clock):
@@ -211,7 +151,7 @@ async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standi
     async def sending() -> bool:
         return standin.call_counts["sendmessage"] > sent_before
 
-    await _until(sending)  # the drip is on its way (and slow)
+    await wait_until(sending)  # the drip is on its way (and slow)
     await h.stop()  # waits for it
     await h.start()
     message = await user.next_message()
@@ -241,7 +181,7 @@ async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock,
     standin.faults.add("sendMessage", kind="forbidden", chat_id=1001, times=None)
     clock.set(at(25, 7, 1))
     await h.settle()
-    assert await _blocked(h, 1001)
+    assert await blocked(h, 1001)
     clock.set(at(26, 7, 1))
     await h.settle()
     user.assert_no_event()  # not retried: the user is marked blocked
@@ -267,92 +207,6 @@ async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
     clock.set(at(25, 7, 1))  # Wednesday's own slot: already delivered today
     await h.settle()
     user.assert_no_event()
-
-
-async def take_quiz(h, user, lesson_id: str, right: bool = False) -> int:
-    """Open a lesson by deep link and answer every question right or wrong (by reading the
-    options as shown); the number of questions."""
-    _, lesson = h.catalog.lesson("en", lesson_id)
-    await user.send(f"/start l_{lesson_id}")
-    shown = await user.next_message()
-    await user.press(shown, "📝 Take the quiz")
-    for question in lesson.quiz:
-        asked = await user.next_message()
-        assert question.question in asked.text
-        pick = question.correct if right else (question.correct + 1) % len(question.options)
-        await user.press(asked, data=button_for(asked, question.options[pick]))
-        await user.next_edit()
-    assert "Quiz done" in (await user.next_message()).text
-    return len(lesson.quiz)
-
-
-def question_in(h, message, lesson_id: str):
-    """The quiz question of ``lesson_id`` that a review card shows."""
-    _, lesson = h.catalog.lesson("en", lesson_id)
-    return next(q for q in lesson.quiz if q.question in message.text)
-
-
-async def test_review_cards_come_back_and_are_answered(h, clock):
-    user = await newcomer(h)
-    cards = await take_quiz(h, user, "all-is-fine")
-    await user.send("/review")  # the cards exist but none is due yet
-    # every answer was wrong: each card comes back the next day, said as a day, not an hour
-    assert (
-        await user.next_message()
-    ).text == "✅ Nothing to review right now. Next card: tomorrow."
-
-    # a week later, every card is due; late in the evening (quiet hours), so that the daily
-    # slot's review nudge waits for the morning instead of landing among the cards
-    clock.set(at(30, 23))
-    await user.send("/review")
-    card = await user.next_message()
-    assert card.text.startswith("🔁 Review") and f"{cards} cards due" in card.text
-    lesson = h.catalog.lesson("en", "all-is-fine")[1]
-    assert lesson.title not in card.text  # the title would name the answer
-    question = question_in(h, card, "all-is-fine")
-    key = question.options[question.correct]
-    letter = letter_of(card, key)
-    first_buttons = list(card.buttons)
-    await user.press(card, data=button_for(card, key))
-    judged = await user.next_edit()
-    assert f"Your answer: {letter}. {key}" in judged.text and "✅ Right!" in judged.text
-    next_line = next(x for x in judged.text.splitlines() if x.startswith("Next review"))
-    assert re.fullmatch(
-        r"Next review of this card: [A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+\.", next_line
-    )
-    for left in range(cards - 1, 0, -1):
-        card = await user.next_message()
-        assert card.text.startswith("🔁 Review") and f"{left} card" in card.text
-        question = question_in(h, card, "all-is-fine")
-        wrong = question.options[(question.correct + 1) % len(question.options)]
-        await user.press(card, data=button_for(card, wrong))
-        judged_wrong = await user.next_edit()
-        key = question.options[question.correct]
-        assert "❌ Not quite." in judged_wrong.text and key in judged_wrong.text
-        assert "Next review of this card: tomorrow." in judged_wrong.text
-    done = (await user.next_message()).text
-    assert done == "🎉 Done for now: no more cards are due. Next card: tomorrow."
-    await user.press_raw(judged, first_buttons[1][1])  # the first card again (a double press)
-    answer = await user.next_event(kinds=("callback_answer",))
-    assert "already answered" in answer.callback.answer.get("text", "")
-
-
-async def test_a_review_card_is_judged_by_the_order_it_showed_after_a_restart(h, clock):
-    user = await newcomer(h)
-    await take_quiz(h, user, "silos")
-    clock.set(at(30, 23))
-    await user.send("/review")
-    card = await user.next_message()
-    await user.send("/review")  # the same card twice: both messages show the same order
-    again = await user.next_message()
-    assert shown_options(again) == shown_options(card)
-    await h.restart()
-    question = question_in(h, card, "silos")
-    await user.press(card, data=button_for(card, question.options[question.correct]))
-    assert "✅ Right!" in (await user.next_edit()).text
-    index = h.catalog.lesson("en", "silos")[1].quiz.index(question)
-    stored = await h.storage.get_card(1001, "silos", index)  # its next review's own order
-    assert stored is not None and sorted(stored.option_order) == list(range(4))
 
 
 async def test_daily_nudge_tells_how_many_reviews_are_due(h, clock):
@@ -396,93 +250,6 @@ async def test_settings_by_buttons_and_by_typing(h, clock):
     assert (await user.next_message()).text == FREE_TEXT_HINT
     stored = await h.storage.get_user(1001)
     assert (stored.quiet_start, stored.quiet_end) == (22 * 60, 8 * 60)  # the defaults, kept
-
-
-async def _blocked(h: Harness, user_id: int) -> bool:
-    user = await h.storage.get_user(user_id)
-    return bool(user and user.blocked and user.next_slot_at is None)
-
-
-async def _until(check, within: float = 3.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not await check():
-        assert loop.time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
-
-
-async def test_review_for_a_newcomer_says_what_it_is_and_when_cards_come(h):
-    for lang, user_id in (("en", 1101), ("ru", 1102), ("uk", 1103)):
-        t = translator(lang)
-        user = h.user(user_id, language=lang)
-        await user.send("/start")
-        await user.next_message()
-        await user.send("/review")
-        shown = await user.next_message()
-        assert "🎉" not in shown.text  # nothing was reviewed: nothing to celebrate
-        assert (
-            plain(
-                t._(
-                    "You have no cards yet. Take a lesson’s quiz: your first cards come a day "
-                    "or two after it."
-                )
-            )
-            in shown.text
-        )
-        assert (
-            plain(
-                t._(
-                    "🔁 <b>Review</b> brings back the quiz questions you have answered, "
-                    "each just before you would forget it."
-                )
-            )
-            in shown.text
-        )
-
-
-async def test_review_day_is_in_the_learners_language(h, clock):
-    user = await newcomer(h, 1104)
-    await take_quiz(h, user, "all-is-fine", right=True)  # quick right answers: days away
-    await user.send("/language")
-    await user.press(await user.next_message(), "Русский")
-    await user.next_edit()
-    await user.send("/review")
-    text = (await user.next_message()).text
-    assert text.startswith("✅ Сейчас повторять нечего. Следующая карточка: ")
-    assert not re.search(r"\d{1,2}:\d{2}", text)  # a day, never an hour
-    assert re.search(
-        r"(понедельник|вторник|среда|четверг|пятница|суббота|воскресенье), \d{1,2} "
-        r"(ноября|декабря)",
-        text,
-    ), text
-
-
-async def test_unsubscribe_can_be_undone_and_pause_from_a_drip_keeps_the_lesson(h, clock):
-    user = await newcomer(h, 1105)
-    await subscribe(user, "outside-in")
-    await user.send("/subscriptions")
-    overview = await user.next_message()
-    await user.press(overview, data="su:outside-in")
-    assert await next_toast(user) == "Unsubscribed. Your progress stays."
-    after = await user.next_edit()
-    assert "You have unsubscribed from Outside-in, not inside-out." in after.text
-    undo = next(label for label, data in labels(after) if data == "sub:outside-in")
-    assert undo.startswith("↩️ Subscribe again: ")
-    await user.press(after, data="sub:outside-in")
-    assert "You are subscribed to" in (await user.next_message()).text
-    assert (await h.storage.subscriptions(1105))[0].status == "active"
-
-    clock.set(at(24, 7, 1))  # Tuesday 09:01 Kyiv: the drip
-    drip = await user.next_message()
-    await user.press(drip, "⏸ Pause this series")
-    assert await next_toast(user) == "Paused. Resume whenever you like."
-    notice = await user.next_message()
-    assert "is paused" in notice.text and ("▶️ Resume", "sr:outside-in") in labels(notice)
-    assert user.transcript()[-2].text == drip.text  # the lesson is still there to read
-    assert (await h.storage.subscriptions(1105))[0].status == "paused"
-    await user.press(drip, data="subs:n")
-    listing = await user.next_message()  # a new message: the lesson is not replaced
-    assert "paused" in listing.text
 
 
 async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, clock):
@@ -554,28 +321,6 @@ async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, cloc
     standin.faults.clear()
     clock.set(at(25, 7, 1))  # Wednesday's slot comes as usual
     assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
-
-
-async def test_unsubscribing_stops_the_drip(h, clock):
-    user = await newcomer(h, 1201)
-    await subscribe(user, "why-cx-fails")
-    clock.set(at(24, 7, 1))  # Tuesday 09:01 Kyiv: the first lesson
-    assert "Everything is fine as it is" in (await user.next_message()).text
-    await user.send("/subscriptions")
-    overview = await user.next_message()
-    await user.press(overview, data="su:why-cx-fails")
-    assert await next_toast(user) == "Unsubscribed. Your progress stays."
-    await user.next_edit()
-    assert await h.storage.subscriptions(1201) == []
-    # Wednesday to a week later at 09:01: no lesson, and no "it has been a few days" either
-    # (it would push the very series they left)
-    for day in (25, 26, 27, 30):
-        clock.set(at(day, 7, 1))
-        await h.settle()
-        user.assert_no_event()
-    clock.set(datetime(2026, 12, 1, 7, 1, tzinfo=UTC))
-    await h.settle()
-    user.assert_no_event()
 
 
 async def test_the_days_picker_moves_the_drip_to_the_chosen_days(h, clock):

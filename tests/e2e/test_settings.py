@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.standin import BotAPIStandIn
+from standin import BotAPIStandIn
 from tests.e2e.conftest import FakeClock, Harness
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

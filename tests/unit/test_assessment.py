@@ -8,28 +8,20 @@ from itertools import combinations_with_replacement
 
 from bot.app import load_catalog
 from bot.i18n import translator
-from bot.render.assessment import (
-    change,
-    language_name,
-    result_screen,
-    score,
-    team_result_screen,
-)
+from bot.render.assessment import result_screen
 from bot.render.chart import LABEL_WIDTH, label_lines
-from bot.render.screens import WIDE_LABEL
+from bot.render.kit import WIDE_LABEL, change, score
+from bot.render.mydata import language_name
+from bot.render.teams import team_result_screen
 from bot.services.assessment import (
-    MIN_SPREAD,
-    MIN_TEAM,
     RATINGS,
-    aggregate,
-    clean_team_name,
     group_scores,
     next_unrated,
     obstacles,
     plan_series,
     strongest,
-    team_code,
 )
+from bot.services.teams import MIN_SPREAD, MIN_TEAM, aggregate, clean_team_name, team_code
 from domain.records import Team, team_name_key
 
 ITEMS = obstacles(load_catalog(), "en")

@@ -9,12 +9,12 @@ import pytest
 from bot.services.broadcast import (
     cycle_button,
     cycle_idle,
-    hardest_questions,
     progress_of,
     run_at,
     toggle_language,
     toggle_series,
 )
+from bot.services.stats import hardest_questions
 from domain.records import Audience, QuestionStats
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

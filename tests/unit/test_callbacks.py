@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from bot import callbacks as cb
@@ -24,6 +25,7 @@ ALL = [
     cb.StartQuiz("too-expensive"),
     cb.Answer(123456789, 2, 5),
     cb.Subscriptions(),
+    cb.Subscriptions(fresh=True),
     cb.SubscriptionAction("subscribe", "outside-in"),
     cb.SubscriptionAction("pause", "outside-in"),
     cb.SubscriptionAction("resume", "outside-in"),
@@ -46,6 +48,7 @@ ALL = [
     cb.AdminAction("lang", 7, "uk"),
     cb.AdminAction("ser", 7, "3"),
     cb.AdminAction("at", 7, "tm"),
+    cb.AdminAction("unc", 7, "ok"),
     cb.Rate(12, 26, 5),
     cb.RateBack(12, 3),
     cb.AssessLater(12),
@@ -63,11 +66,27 @@ ALL = [
 ]
 
 
+# What ALL encodes to, byte for byte: buttons already sent must keep their meaning.
+ENCODED = (
+    "menu menu:n more help priv langs qr:123456789 prog lang:uk ser:3 s:why-cx-fails:1 "
+    "s:why-cx-fails:1:n l:nominal-leader qs:too-expensive qa:123456789:2:5 subs subs:n "
+    "sub:outside-in sp:outside-in sr:outside-in su:outside-in rc:prejudices spd:prejudices set "
+    "set:z st:0 st:1439 sd:127 sz:3 szn:America/Indiana/Knox sq:off sq:1320:480 ask:q rv "
+    "rv:123456789:12:3:1795438885 ab:go:7 ab:lang:7:uk ab:ser:7:3 ab:at:7:tm ab:unc:7:ok "
+    "as:12:26:5 asb:12:3 asl:12 asn asc asi aso:12 asx:12 tms tm:dd:4 tm:l:4 tm:ll:4 md:del "
+    "md:yes"
+).split()
+
+
 def test_every_kind_round_trips_within_64_bytes():
     for item in ALL:
         data = item.encode()
         assert len(data.encode()) <= cb.MAX_BYTES
         assert cb.parse(data) == item
+
+
+def test_encodings_never_change():
+    assert [item.encode() for item in ALL] == ENCODED
 
 
 def test_longest_ids_still_fit():
@@ -125,6 +144,10 @@ def test_forged_and_malformed_data_is_rejected():
         "asi:1",
         "tms:1",
         "md:maybe",
+        "menu:",
+        "rv:",
+        "qr:1\n",
+        "l:silos\n",
     ]:
         assert cb.parse(data) is None, data
 
@@ -136,63 +159,109 @@ def test_parse_never_raises(data):
         assert cb.parse(result.encode()) == result
 
 
-# Valid buttons of every kind, built from each field's own domain (never filtered through the
-# parser, which would hide a parser that refuses what the bot itself encodes).
-ids = st.from_regex(r"\A[a-z0-9][a-z0-9-]{1,23}\Z")
-counts = st.integers(0, 999_999_999)
-minutes = st.integers(0, 24 * 60 - 1)
-zones = st.from_regex(r"\A[A-Z][a-z_]{1,12}/[A-Z][A-Za-z_]{1,14}\Z")
-admin = st.one_of(
-    st.builds(cb.AdminAction, st.sampled_from(["idle", "btn", "go", "x", "p", "r", "c"]), counts),
-    st.builds(cb.AdminAction, st.just("retry"), counts),
-    st.builds(cb.AdminAction, st.just("lang"), counts, st.sampled_from(["en", "ru", "uk"])),
-    st.builds(cb.AdminAction, st.just("ser"), counts, st.integers(0, 99).map(str)),
-    st.builds(cb.AdminAction, st.just("at"), counts, st.sampled_from(["60", "tm"])),
-    st.builds(cb.AdminAction, st.just("unc"), counts, st.sampled_from(["ask", "ok", "no"])),
-)
-VALID = st.one_of(
-    st.sampled_from(ALL),
-    st.builds(cb.Menu, st.booleans()),
-    st.builds(cb.Language, st.sampled_from(["en", "ru", "uk"])),
-    st.builds(cb.SeriesList, counts),
-    st.builds(cb.SeriesPage, ids, counts, st.booleans()),
-    st.builds(cb.OpenLesson, ids),
-    st.builds(cb.StartQuiz, ids),
-    st.builds(cb.ResumeQuiz, counts),
-    st.builds(cb.Answer, counts, counts, counts),
-    st.builds(cb.Subscriptions, st.booleans()),
-    st.builds(
-        cb.SubscriptionAction, st.sampled_from(["subscribe", "pause", "resume", "unsubscribe"]), ids
-    ),
-    st.builds(cb.PauseFromDrip, ids),
-    st.builds(cb.Recap, ids),
-    st.builds(cb.Settings, st.sampled_from([None, "t", "d", "z", "q"])),
-    st.builds(cb.SetTime, minutes),
-    st.builds(cb.SetDays, st.integers(1, 127)),
-    st.builds(cb.SetZone, counts),
-    st.builds(cb.SetZoneName, zones),
-    st.just(cb.SetQuiet(None)),
-    st.tuples(minutes, minutes).filter(lambda p: p[0] != p[1]).map(lambda p: cb.SetQuiet(*p)),
-    st.builds(cb.AskInput, st.sampled_from(["t", "z", "q"])),
-    st.builds(cb.ReviewAnswer, counts, counts, counts, st.integers(10**9, 10**10 - 1)),
-    st.builds(cb.Rate, counts, counts, st.integers(1, 5)),
-    st.builds(cb.RateBack, counts, counts),
-    st.builds(cb.AssessLater, counts),
-    st.builds(cb.AssessStart, st.booleans()),
-    st.builds(cb.AssessRestart, counts, st.booleans()),
-    st.builds(cb.TeamAction, st.sampled_from(["r", "l", "ll", "d", "dd"]), counts),
-    st.builds(cb.MyData, st.booleans()),
-    admin,
-)
+# Valid buttons of every kind, drawn from each field's declared domain (never filtered through
+# the parser, which would hide a parser that refuses what the bot itself encodes): a new kind
+# is covered without touching this file; a new kind of domain needs a line in domain_values.
+def domain_values(domain: cb.Domain) -> st.SearchStrategy:
+    if isinstance(domain, cb.Int):
+        return st.integers(domain.values.start, domain.values.stop - 1)
+    if isinstance(domain, cb.Text):
+        return st.from_regex(domain.pattern, fullmatch=True)
+    if isinstance(domain, cb.Maybe):
+        return st.none() | domain_values(domain.inner)
+    if isinstance(domain, cb.Choice):  # and Flag, Prefix
+        return st.sampled_from(list(domain.values.values()))
+    raise TypeError(f"no strategy for {domain!r}")
 
 
-@given(VALID)
-def test_every_valid_button_round_trips(item):
-    data = item.encode()
-    assert len(data.encode()) <= cb.MAX_BYTES, data
-    assert cb.parse(data) == item, data
+@st.composite
+def buttons(draw, kind: type[cb.Callback]) -> cb.Callback:
+    values: dict[str, object] = {}
+    for name, domain in kind.domains.items():  # in order: Given picks by an earlier field
+        values[name] = draw(domain_values(domain.pick(values)))
+    return kind(**values)
+
+
+def valid_buttons(kind: type[cb.Callback]) -> st.SearchStrategy:
+    return buttons(kind).filter(lambda item: item.valid())  # the rules between fields
+
+
+VALID = st.one_of([valid_buttons(kind) for kind in cb.KINDS])
+
+
+def encoded(item: cb.Callback) -> str | None:
+    """The button's data; None when (and only when) it is too long (a long zone name)."""
+    try:
+        return item.encode()
+    except ValueError as error:
+        assert f"over {cb.MAX_BYTES} bytes" in str(error), error
+        return None
+
+
+@pytest.mark.parametrize("kind", cb.KINDS, ids=lambda kind: kind.__name__)
+@given(data=st.data())
+def test_every_valid_button_round_trips(kind, data):
+    item = data.draw(valid_buttons(kind))
+    assert type(item) is kind
+    if (text := encoded(item)) is None:
+        reject()
+    assert len(text.encode()) <= cb.MAX_BYTES, text
+    assert cb.parse(text) == item, text
+
+
+def test_the_derived_strategy_yields_valid_buttons_of_every_kind():
+    seen: set[type] = set()
+
+    @settings(max_examples=1000, database=None)
+    @given(VALID)
+    def sample(item):
+        if encoded(item) is not None:
+            seen.add(type(item))
+
+    sample()
+    assert seen == set(cb.KINDS), set(cb.KINDS) - seen
+
+
+def test_an_instance_over_64_bytes_cannot_be_encoded():
+    zone = "America/" + "Z" * 60  # valid as a zone name, too long as callback data
+    assert cb.ZONE_RE.match(zone)
+    with pytest.raises(ValueError, match="64 bytes"):
+        cb.SetZoneName(zone).encode()
+    assert cb.parse("szn:" + zone) is None
+
+
+def test_out_of_domain_instances_cannot_be_encoded():
+    for item in (
+        cb.SetTime(1440),
+        cb.SetDays(0),
+        cb.SetQuiet(5, 5),
+        cb.SetQuiet(5),
+        cb.SetQuiet(None, 5),
+        cb.Rate(1, 2, 6),
+        cb.OpenLesson("Bad_Id"),
+        cb.Language("de"),
+        cb.AdminAction("go", 1, "extra"),
+        cb.AdminAction("lang", 1),
+        cb.SubscriptionAction("follow", "outside-in"),
+        cb.ReviewAnswer(1, 0, 0, 123),
+        cb.Answer(True, 0, 0),
+    ):
+        with pytest.raises(ValueError):
+            item.encode()
+
+
+def test_handler_patterns_match_their_kinds_only():
+    for item in ALL:
+        data = item.encode()
+        matching = {kind for kind in cb.KINDS if kind.pattern.match(data)}
+        assert matching == {type(item)}, data
+    assert cb.Answer.pattern.match("qa:1:2:3") and not cb.Answer.pattern.match("qaz:1")
+    assert cb.StartReview.pattern.match("rv") and not cb.StartReview.pattern.match("rv:1:2:3:4")
+    assert cb.Menu.pattern.match("menu") and cb.Menu.pattern.match("menu:n")
+    assert not cb.Menu.pattern.match("menus")
+    assert cb.SubscriptionAction.pattern.match("sp:x") and not cb.Subscriptions.pattern.match("sp")
 
 
 def test_every_kind_of_button_is_in_the_examples():
-    kinds = set(cb.Callback.__args__)  # the union of every kind parse() may return
+    kinds = set(cb.KINDS)  # every kind parse() may return
     assert kinds == {type(x) for x in ALL}, kinds ^ {type(x) for x in ALL}

@@ -16,6 +16,7 @@ import enum
 import functools
 import importlib
 import inspect
+import pkgutil
 import re
 import types
 import typing
@@ -25,16 +26,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import bot.render
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.render.screens import Screen, label_limit, shorten
-from bot.services import journey
+from bot.render.kit import Screen, label_limit, shorten
+from bot.services import lessons, progress, start
 from bot.services.schedule import Prefs, SlotPlan
 from content.loader import load
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
 from domain.records import SubscriptionRow
 
-RENDER_MODULES = ("bot.render.screens", "bot.render.training", "bot.render.assessment",
-                  "bot.render.admin")  # fmt: skip
+# every module of bot.render: a new feature's screens are checked without touching this test
+RENDER_MODULES = tuple(
+    f"bot.render.{m.name}" for m in pkgutil.iter_modules(bot.render.__path__) if m.name != "chart"
+)
 NOW = datetime(2026, 12, 1, 21, 40, tzinfo=UTC)
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -69,7 +73,7 @@ class Scene:
 
     @property
     def next_lesson(self) -> Lesson | None:
-        return journey.next_lesson(self.series, self.lesson.id)
+        return lessons.next_lesson(self.series, self.lesson.id)
 
     @property
     def opened(self) -> set[str]:
@@ -116,14 +120,14 @@ def _plans(s: Scene) -> list[SlotPlan]:
     ]
 
 
-def _report(s: Scene) -> journey.ProgressReport:
+def _report(s: Scene) -> progress.ProgressReport:
     from domain.records import LessonStats
 
     stats = {
         i: LessonStats(i, True, i in s.completed, 2, 1, 1 if i in s.completed else None)
         for i in s.opened
     }
-    return journey.progress_report(catalog(), s.lang, stats)
+    return progress.progress_report(catalog(), s.lang, stats)
 
 
 # Values by parameter name (checked first), then by type: each gives the values to try, the
@@ -139,8 +143,8 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
     "order": lambda s: [tuple(range(len(s.lesson.quiz[0].options)))],
     "source": lambda s: [catalog().sources.get(s.lesson.source)],
     "completed": lambda s: [s.completed, s.completed | {s.lesson.id}],
-    "done": lambda s: [journey.series_counts(catalog(), s.lang, s.opened, s.completed)],
-    "counts": lambda s: [None, journey.lesson_counts(s.series.lessons, s.opened, s.completed)],
+    "done": lambda s: [lessons.series_counts(catalog(), s.lang, s.opened, s.completed)],
+    "counts": lambda s: [None, lessons.lesson_counts(s.series.lessons, s.opened, s.completed)],
     "subs": _subscriptions,
     "plan": _plans,
     "report": lambda s: [_report(s)],
@@ -173,6 +177,7 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
     "next_due": lambda s: [None, NOW + timedelta(hours=5), NOW + timedelta(days=3)],
     "next_slot": lambda s: [NOW + timedelta(hours=12), None],
     "now": lambda s: [NOW],
+    "shown_at": lambda s: [int(NOW.timestamp())],
     "total": lambda s: [27],
     "minutes": lambda s: [23 * 60],
     "nearest": lambda s: [21 * 60],
@@ -184,6 +189,8 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
     "strongest": lambda s: [[_obstacle(s, x) for x in s.series.lessons[:3]], []],
     "obstacle": lambda s: [_obstacle(s, s.lesson)],
     "means": lambda s: [{i: 3.5 for i in all_ids()}],
+    # what a deep link opened: each kind of target in turn
+    "target": lambda s: [build(kind, s) for kind in typing.get_args(start.Target)],
     "spreads": lambda s: [{i: 0.5 for i in all_ids()}],
 }
 
@@ -328,7 +335,9 @@ LENGTH_WAIVED: dict[str, str] = {}
 ID_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")  # how series and lesson ids look
 
 
-def label_problems(where: str, screen: Screen) -> list[str]:
+def label_problems(where: str, screen: Screen | list[Screen]) -> list[str]:
+    if isinstance(screen, list):  # a screen function that sends several messages
+        return [p for one in screen for p in label_problems(where, one)]
     problems = []
     waived = where.split(" ", 1)[0] in LENGTH_WAIVED
     if screen is None or screen.keyboard is None:
@@ -377,7 +386,11 @@ def test_every_button_shows_a_title_that_fits_in_every_language():
         f"{k}: {v}" for k, v in sorted(undriven.items())
     )
     assert not problems, "\n".join(sorted(set(problems))[:60])
-    assert {"training.subscriptions_screen", "screens.series_screen"} <= driven
+    assert {
+        "subscriptions.subscriptions_screen",
+        "lessons.series_screen",
+        "start.arrival_screens",
+    } <= driven
 
 
 def test_the_walk_finds_an_id_and_an_overlong_label():
@@ -419,13 +432,13 @@ def test_shorten_cuts_at_a_word_boundary(text, limit, expected):
 
 def test_shipped_titles_on_two_per_row_buttons_read_as_titles():
     """The unsubscribe buttons of the review's screenshots: whole short titles, never ids."""
-    from bot.render.training import subscriptions_screen
+    from bot.render.subscriptions import subscriptions_screen
 
     for lang in LANGUAGES:
         t = translator(lang)
         every = catalog().series_list(lang)
         subs = [SubscriptionRow(s.id, "active", NOW, NOW) for s in every]
-        counts = journey.series_counts(catalog(), lang, set(), set())
+        counts = lessons.series_counts(catalog(), lang, set(), set())
         screen = subscriptions_screen(t, catalog(), lang, subs, counts, None, PREFS)
         unsubscribe = [b.text for row in screen.keyboard.inline_keyboard for b in row
                        if b.callback_data.startswith("su:")]  # fmt: skip

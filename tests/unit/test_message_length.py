@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import load_catalog
 from bot.i18n import translator
-from bot.render import training
+from bot.render.schedule import slot_screen
 from bot.services.schedule import SlotPlan
 from content.model import LANGUAGES, MESSAGE_LIMIT
 from content.telegram_html import parse_html
@@ -32,7 +32,7 @@ def test_every_daily_lesson_and_recap_message_fits(lang):
                 reviews_due=999,
                 suggestions=tuple(other.id for other in CATALOG.series_list(lang))[:2],
             )
-            screen = training.slot_screen(t, CATALOG, lang, plan, set())
+            screen = slot_screen(t, CATALOG, lang, plan, set())
             assert screen is not None
             length = _length(screen.text)
             assert length <= MESSAGE_LIMIT, (lang, lesson.id, length)
@@ -48,6 +48,6 @@ def test_a_digest_of_every_series_at_once_fits(lang):
         lessons=tuple((sc.id, sc.lessons[0].id) for sc in CATALOG.series_list(lang)),
         reviews_due=999,
     )
-    screen = training.slot_screen(t, CATALOG, lang, plan, set())
+    screen = slot_screen(t, CATALOG, lang, plan, set())
     assert screen is not None
     assert _length(screen.text) <= MESSAGE_LIMIT

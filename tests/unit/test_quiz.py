@@ -6,9 +6,12 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from bot.services import quiz
+from bot.services.env import Env
 from bot.services.quiz import Verdict, attempt_order, new_order, shown_order
 from content.model import Catalog
+from domain.records import User
 from tests import lessons
+from tests.hermetic import HermeticSettings
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
@@ -37,54 +40,57 @@ def test_a_stored_order_that_no_longer_fits_the_question_is_refused():
 
 
 async def test_the_press_is_judged_by_the_position_the_learner_saw(db):
-    catalog = _catalog()
-    started = await _start(db, catalog)
+    env = _env(db, _catalog())
+    me, started = await _start(env)
     order = started.attempt.option_orders[0]
     assert sorted(order) == [0, 1, 2, 3]
     again = await db.get_attempt(started.attempt.id)  # another process reads the same order
     assert again is not None and again.option_orders == started.attempt.option_orders
     right_position = order.index(2)
-    outcome = await quiz.answer(db, catalog, 1, "en", started.attempt.id, 0, right_position, NOW)
+    outcome = await quiz.answer(env, me, "en", started.attempt.id, 0, right_position)
     assert outcome.verdict is Verdict.JUDGED and outcome.correct and outcome.chosen == 2
     assert outcome.order == order
     wrong_position = (right_position + 1) % 4
     second = started.attempt.option_orders[1]
     outcome = await quiz.answer(
-        db, catalog, 1, "en", started.attempt.id, 1, second.index(order[wrong_position]), NOW
+        env, me, "en", started.attempt.id, 1, second.index(order[wrong_position])
     )
     assert outcome.verdict is Verdict.JUDGED and not outcome.correct
     assert outcome.chosen == order[wrong_position]
 
 
 async def test_out_of_range_positions_and_changed_questions(db):
-    catalog = _catalog()
-    started = await _start(db, catalog)
-    bad = await quiz.answer(db, catalog, 1, "en", started.attempt.id, 0, 4, NOW)
+    me, started = await _start(_env(db, _catalog()))
+    bad = await quiz.answer(_env(db, _catalog()), me, "en", started.attempt.id, 0, 4)
     assert bad.verdict is Verdict.INVALID
     shorter = _catalog(options=3)  # the lesson was edited: the shown order no longer fits
-    changed = await quiz.answer(db, shorter, 1, "en", started.attempt.id, 0, 0, NOW)
+    changed = await quiz.answer(_env(db, shorter), me, "en", started.attempt.id, 0, 0)
     assert changed.verdict is Verdict.CHANGED
 
 
 async def test_attempts_made_before_shuffling_are_judged_in_file_order(db):
-    catalog = _catalog()
-    await _user(db)
+    me = await _user(db)
     legacy = await db.start_attempt(1, "silos", 2, NOW)  # no orders stored
     assert legacy.option_orders == ()
     assert attempt_order(legacy, 0, 4) == (0, 1, 2, 3)
-    outcome = await quiz.answer(db, catalog, 1, "en", legacy.id, 0, 2, NOW)
+    outcome = await quiz.answer(_env(db, _catalog()), me, "en", legacy.id, 0, 2)
     assert outcome.correct
 
 
-async def _user(db) -> None:
-    await db.touch_user(1, "Ann", "en", NOW)
+def _env(db, catalog: Catalog) -> Env:
+    return Env(HermeticSettings(), db, catalog, lambda: NOW)
 
 
-async def _start(db, catalog):
-    await _user(db)
-    started = await quiz.start_quiz(db, catalog, 1, "en", "silos", NOW)
+async def _user(db) -> User:
+    user, _ = await db.touch_user(1, "Ann", "en", NOW)
+    return user
+
+
+async def _start(env: Env) -> tuple[User, quiz.QuizStart]:
+    me = await _user(env.storage)
+    started = await quiz.start(env, me, "en", "silos")
     assert started is not None
-    return started
+    return me, started
 
 
 def test_the_quiz_shape_follows_the_key_not_the_wording():

@@ -17,8 +17,8 @@ from telegram.ext import ExtBot
 
 from bot.ratelimit import ReplyFirstRateLimiter, bulk
 from bot.sender import Sender
-from bot.standin import BotAPIStandIn
 from bot.transport import make_request
+from standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
 
 TOKEN = "123456:TEST-TOKEN-0123456789abcdefghij"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import translator
-from bot.render.training import due_day, review_done_screen
+from bot.render.review import due_day, review_done_screen
 from bot.services.schedule import Prefs
 
 KYIV = Prefs(timezone="Europe/Kyiv", time=540, days=31, quiet_start=None, quiet_end=None)

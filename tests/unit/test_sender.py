@@ -12,8 +12,8 @@ import pytest_asyncio
 from telegram import Bot
 
 from bot.sender import Pacer, Sender, SendStatus
-from bot.standin import BotAPIStandIn
 from bot.transport import make_request
+from standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
 
 TOKEN = "123456:TEST-TOKEN-0123456789abcdefghij"

@@ -16,8 +16,8 @@ import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.standin import BotAPIStandIn, SimUser
 from bot.transport import AiohttpRequest, _safe, make_request
+from standin import BotAPIStandIn, SimUser
 
 TOKEN = "123456:TEST-TOKEN-0123456789abcdefghij"
 USER_ID = 2002

@@ -1,0 +1,122 @@
+"""/team: teams a manager creates and members join by link; the manager's anonymous view."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot import callbacks as cb
+from bot.context import CxContext
+from bot.features.common import Learner, answer_query, show
+from bot.features.handlers import add, on_button, on_command
+from bot.render import teams as screens
+from bot.render.chart import radar_chart
+from bot.services import teams
+from bot.services.start import deep_link_payload
+from domain.records import Team
+
+
+def team_link(context: CxContext, code: str) -> str:
+    return f"https://t.me/{context.bot.username}?start={deep_link_payload('team', code)}"
+
+
+def teams_screen(
+    context: CxContext, me: Learner, mine: list[Team], notice: str | None = None
+) -> screens.Screen:
+    links = {team.id: team_link(context, team.code) for team in mine}
+    return screens.teams_screen(me.t, mine, me.user.id, links, notice)
+
+
+@on_command("team")
+async def team_command(update: Update, context: CxContext, me: Learner) -> None:
+    """/team new <name>, or /team for the teams one manages or belongs to."""
+    args = context.args or []
+    if not args or args[0].lower() != "new":
+        mine = await teams.teams_of(context.env, me.user)
+        await show(update, context, teams_screen(context, me, mine))
+        return
+    created = await teams.create(context.env, me.user, " ".join(args[1:]))
+    if created.team is not None:
+        link = team_link(context, created.team.code)
+        await show(update, context, screens.team_created_screen(me.t, created.team, link))
+    elif created.taken is not None:
+        await show(update, context, screens.team_name_taken_screen(me.t, created.taken))
+    else:
+        await show(update, context, screens.team_usage_screen(me.t))
+
+
+@on_button(cb.Teams)
+async def teams_button(update: Update, context: CxContext, me: Learner, _: cb.Teams) -> None:
+    """tms — my teams (also the Cancel of leaving or deleting one)."""
+    await answer_query(update)
+    mine = await teams.teams_of(context.env, me.user)
+    await show(update, context, teams_screen(context, me, mine), edit=True)
+
+
+@on_button(cb.TeamAction)
+async def team_button(update: Update, context: CxContext, me: Learner, data: cb.TeamAction) -> None:
+    """tm:<verb>:<team> — results (manager only); leave and delete, each asked first."""
+    t = me.t
+    outcome = await teams.act(context.env, me.user, me.lang, data.team_id, data.verb)
+    step, team = outcome.step, outcome.team
+    if step is teams.Step.GONE:
+        await answer_query(update, t._("This team no longer exists."))
+        await show(update, context, teams_screen(context, me, outcome.teams or []), edit=True)
+    elif step is teams.Step.RESULTS:
+        await answer_query(update)
+        assert outcome.results is not None
+        await send_results(update, context, me, outcome.results)
+    elif step is teams.Step.NOT_MANAGER:  # members and strangers alike: never the numbers
+        await answer_query(update)
+        await show(update, context, screens.not_manager_screen(t))
+    elif step is teams.Step.MANAGER_STAYS:
+        await answer_query(update, t._("A manager deletes the team instead."))
+    elif step is teams.Step.ASK_LEAVE:
+        await answer_query(update)
+        await show(update, context, screens.team_leave_screen(t, team), edit=True)
+    elif step is teams.Step.LEFT:
+        await answer_query(update, t._("You left the team.") if outcome.changed else None)
+        notice = screens.team_left_notice(t, team) if outcome.changed else None
+        await show(
+            update, context, teams_screen(context, me, outcome.teams or [], notice), edit=True
+        )
+    elif step is teams.Step.ASK_DELETE:
+        await answer_query(update)
+        await show(update, context, screens.team_delete_screen(t, team), edit=True)
+    elif step is teams.Step.DELETED:
+        await answer_query(update, t._("The team is deleted."))
+        notice = screens.team_deleted_notice(t, team)
+        await show(
+            update, context, teams_screen(context, me, outcome.teams or [], notice), edit=True
+        )
+    else:
+        await answer_query(update, t._("Only the team’s manager can do that."))
+
+
+async def send_results(
+    update: Update, context: CxContext, me: Learner, results: teams.TeamResults
+) -> None:
+    """The team's figures (without the manager's own answers): the chart first, the numbers
+    and their buttons last (in view); until enough others answered, how many did."""
+    team, data = results.team, results.data
+    if not data.visible:
+        await show(update, context, screens.team_waiting_screen(me.t, team, data.answered))
+        return
+    if shown := results.chart_groups:
+        png = await asyncio.to_thread(
+            radar_chart,
+            [g.series.series.title for g in shown],
+            [(me.t._("Team mean"), [g.mean for g in shown])],
+            screens.team_chart_title(me.t, team),
+        )
+        await context.bot.send_photo(me.user.id, png, caption=screens.team_caption(me.t, team))
+    screen = screens.team_result_screen(
+        me.t, team, data, results.groups, results.strongest, results.too_few
+    )
+    await show(update, context, screen)
+
+
+def register(app: Application) -> None:
+    add(app, team_command, teams_button, team_button)

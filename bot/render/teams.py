@@ -1,0 +1,294 @@
+"""Screens of /team: created, my teams, joining by link, the manager's results (aggregates
+only), leaving and deleting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from bot import callbacks as cb
+from bot.i18n import Safe, Translator, escape
+from bot.render.assessment import continue_button
+from bot.render.kit import (
+    HALF_LABEL,
+    WIDE_LABEL,
+    Screen,
+    button,
+    local_date,
+    markup,
+    menu_row,
+    score,
+    shorten,
+)
+from bot.services.assessment import GroupScore, Obstacle
+from bot.services.teams import MIN_SPREAD, MIN_TEAM, TeamAggregate
+from domain.records import Assessment, Team
+
+
+def teams_row(t: Translator) -> list:
+    return [button(t._("👥 My teams"), cb.Teams()), button(t._("🏠 Menu"), cb.Menu())]
+
+
+def team_created_screen(t: Translator, team: Team, link: str) -> Screen:
+    return Screen(
+        "\n".join(
+            [
+                t._("👥 Your team <b>{name}</b> is ready.", name=team.name),
+                t._("Share this link; whoever opens it joins the team and takes the assessment:"),
+                escape(link),
+                t.n_(
+                    "Results appear once {n} member other than you has answered; "
+                    "individual answers are never shown, and yours are left out.",
+                    "Results appear once {n} members other than you have answered; "
+                    "individual answers are never shown, and yours are left out.",
+                    MIN_TEAM,
+                ),
+            ]
+        ),
+        markup([[button(t._("📊 Team results"), cb.TeamAction("r", team.id))], teams_row(t)]),
+    )
+
+
+def team_usage_screen(t: Translator) -> Screen:
+    return Screen(t._("Create a team with <code>/team new Team name</code>."))
+
+
+def team_name_taken_screen(t: Translator, name: str) -> Screen:
+    return Screen(
+        t._(
+            "You already have a team named <b>{name}</b>. Give the new one a name of its own, "
+            "so that you and its members can tell them apart: "
+            "<code>/team new Team name</code>.",
+            name=name,
+        ),
+        markup([teams_row(t)]),
+    )
+
+
+def teams_screen(
+    t: Translator,
+    teams: Sequence[Team],
+    user_id: int,
+    links: dict[int, str],
+    notice: str | None = None,
+) -> Screen:
+    """The teams one manages or belongs to; ``notice`` heads it after a change."""
+    head = [notice, ""] if notice else []
+    if not teams:
+        return Screen("\n".join([*head, team_usage_screen(t).text]), markup([menu_row(t)]))
+    lines = [*head, t._("<b>Your teams</b>"), ""]
+    rows = []
+    for team in teams:
+        manager = team.manager_id == user_id
+        role = t._("manager") if manager else t._("member")
+        lines.append(
+            f"👥 <b>{escape(team.name)}</b> — {escape(role)}, "
+            + t.n_("{n} member", "{n} members", team.members)
+        )
+        if manager:
+            lines.append(escape(links[team.id]))
+            rows.append(
+                [
+                    button(
+                        shorten(t._("📊 {name}", name=team.name), HALF_LABEL),
+                        cb.TeamAction("r", team.id),
+                    ),
+                    button(t._("🗑 Delete"), cb.TeamAction("d", team.id)),
+                ]
+            )
+        else:
+            label = shorten(t._("🚪 Leave {name}", name=team.name), WIDE_LABEL)
+            rows.append([button(label, cb.TeamAction("l", team.id))])
+    lines += ["", team_usage_screen(t).text]
+    rows.append(menu_row(t))
+    return Screen("\n".join(lines), markup(rows))
+
+
+def joined_screen(
+    t: Translator,
+    team: Team,
+    new: bool,
+    unfinished: Assessment | None,
+    latest_at: datetime | None,
+    total: int,
+    other_teams: Sequence[Team],
+    tz: tzinfo,
+) -> Screen:
+    """After a team's link: what happens to the learner's assessment, and the way on.
+
+    In progress: it is kept and counts once finished. Finished: the latest counts already
+    (a retake replaces it). None yet: an invitation to take it.
+    """
+    head = (
+        t._("👥 You joined the team <b>{name}</b>.", name=team.name)
+        if new
+        else t._("👥 You are already in the team <b>{name}</b>.", name=team.name)
+    )
+    lines = [head, t._("Your manager sees only the team’s averages, never your answers.")]
+    if unfinished is not None:
+        done = len(unfinished.ratings)
+        lines.append(
+            t._(
+                "Your self-assessment in progress is kept ({done} of {n} rated): finish it, "
+                "and it counts for the team.",
+                done=done,
+                n=total,
+            )
+        )
+        rows = [[continue_button(t, done, total)]]
+    elif latest_at is not None:
+        lines.append(
+            t._(
+                "Your latest self-assessment ({date}) already counts for the team. If things "
+                "have changed since, take it again: your newest one counts.",
+                date=local_date(t, latest_at, tz),
+            )
+        )
+        rows = [[button(t._("📋 Take it again"), cb.AssessStart(True))], menu_row(t)]
+    else:
+        lines.append(t._("Take the self-assessment now; it takes about three minutes."))
+        rows = [[button(t._("📋 Start the assessment"), cb.AssessStart(True))]]
+    if other_teams:
+        names = ", ".join(f"<b>{escape(other.name)}</b>" for other in other_teams)
+        lines.append(
+            t.n_(
+                "The same assessment counts for your other team too: {names}.",
+                "The same assessment counts for your other teams too: {names}.",
+                len(other_teams),
+                names=Safe(names),
+            )
+        )
+    return Screen("\n".join(lines), markup(rows))
+
+
+def team_waiting_screen(t: Translator, team: Team, answered: int) -> Screen:
+    """No obstacle has answers from ``MIN_TEAM`` others yet: no figures at all."""
+    return Screen(
+        t._(
+            "👥 <b>{name}</b>: {answered} of the {needed} answers needed so far, not counting "
+            "yours. Results stay hidden until then, so that nobody’s answers can be singled out.",
+            name=team.name,
+            answered=min(answered, MIN_TEAM),
+            needed=MIN_TEAM,
+        ),
+        markup([teams_row(t)]),
+    )
+
+
+def team_chart_title(t: Translator, team: Team) -> str:
+    return t._("{name}: obstacles by group (1–5)", name=team.name)
+
+
+def team_caption(t: Translator, team: Team) -> str:
+    return t._(
+        "📊 <b>{name}</b>: the team’s mean for each group of obstacles, from 1 (not true of "
+        "the company at all) to 5 (very true), without your own answers.",
+        name=team.name,
+    )
+
+
+def team_result_screen(
+    t: Translator,
+    team: Team,
+    data: TeamAggregate,
+    groups: Sequence[GroupScore],
+    strongest: Sequence[Obstacle],
+    too_few: Sequence[Obstacle] = (),
+) -> Screen:
+    """Only what ``rules.aggregate`` lets through: means from 3 others, agreement from 5."""
+    not_yet = t._("not enough answers yet")
+    lines = [
+        t.n_(
+            "📊 <b>{name}</b>: {n} member answered, not counting you",
+            "📊 <b>{name}</b>: {n} members answered, not counting you",
+            data.answered,
+            name=team.name,
+        ),
+        "",
+    ]
+    for group in groups:
+        value = f"{score(t, group.mean)}/5" if group.mean else not_yet
+        lines.append(f"• {escape(group.series.series.title)}: {value}")
+    if strongest:
+        lines += ["", t._("<b>The team’s strongest obstacles</b> (mean of 1–5)")]
+        for number, o in enumerate(strongest, start=1):
+            lesson_id = o.lesson.id
+            line = f"{number}. <b>{escape(o.lesson.title)}</b>: {score(t, data.means[lesson_id])}"
+            if lesson_id in data.agree:
+                line += ", " + (
+                    t._("answers mostly agree") if data.agree[lesson_id] else t._("answers differ")
+                )
+            lines.append(line)
+        if any(o.lesson.id not in data.agree for o in strongest):
+            lines.append(
+                t.n_(
+                    "Whether the answers agree is shown once {n} person other than you has rated "
+                    "an obstacle.",
+                    "Whether the answers agree is shown once {n} people other than you have rated "
+                    "an obstacle.",
+                    MIN_SPREAD,
+                )
+            )
+        lines += ["", t._("<b>Suggested plan:</b> the whole team takes these series:")]
+        seen = []
+        for o in strongest:
+            if o.series.id not in seen:
+                seen.append(o.series.id)
+                lines.append(f"• {escape(o.series.series.title)}")
+    if too_few:
+        lines += ["", t._("<b>Not enough answers yet</b> for:")]
+        lines += [f"• {escape(o.lesson.title)}" for o in too_few]
+        lines.append(
+            t.n_(
+                "Each obstacle shows once {n} person other than you has rated it.",
+                "Each obstacle shows once {n} people other than you have rated it.",
+                MIN_TEAM,
+            )
+        )
+    return Screen("\n".join(lines), markup([teams_row(t)]))
+
+
+def team_delete_screen(t: Translator, team: Team) -> Screen:
+    return Screen(
+        t.n_(
+            "Delete the team <b>{name}</b> ({n} member) for everyone? Everyone keeps their own "
+            "assessments; the team and its results are gone for good.",
+            "Delete the team <b>{name}</b> ({n} members) for everyone? Everyone keeps their own "
+            "assessments; the team and its results are gone for good.",
+            team.members,
+            name=team.name,
+        ),
+        markup(
+            [
+                [button(t._("🗑 Yes, delete"), cb.TeamAction("dd", team.id))],
+                [button(t._("✖️ Cancel"), cb.Teams())],
+            ]
+        ),
+    )
+
+
+def team_leave_screen(t: Translator, team: Team) -> Screen:
+    return Screen(
+        t._(
+            "Leave the team <b>{name}</b>? Your answers will no longer count in its averages.",
+            name=team.name,
+        ),
+        markup(
+            [
+                [button(t._("🚪 Yes, leave"), cb.TeamAction("ll", team.id))],
+                [button(t._("✖️ Cancel"), cb.Teams())],
+            ]
+        ),
+    )
+
+
+def team_deleted_notice(t: Translator, team: Team) -> str:
+    return t._("🗑 The team <b>{name}</b> is deleted.", name=team.name)
+
+
+def team_left_notice(t: Translator, team: Team) -> str:
+    return t._("🚪 You left the team <b>{name}</b>.", name=team.name)
+
+
+def not_manager_screen(t: Translator) -> Screen:
+    return Screen(t._("Only the team’s manager can see its results."), markup([teams_row(t)]))

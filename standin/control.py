@@ -1,0 +1,217 @@
+"""HTTP control API under ``/_standin/`` for driving the stand-in from another process.
+
+It reaches the server only through :class:`Controlled`, a Protocol of what it needs;
+server.py implements it and registers these routes, so this module never imports server.py
+(no import cycle).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from .faults import FaultInjector
+from .models import BotEvent, CallRecord, ChatState, StoredMessage
+from .users import SimUser
+
+__all__ = ["Controlled", "add_control_routes", "event_json", "message_json"]
+
+
+class Controlled(Protocol):
+    """What the control API needs of the stand-in (``server.BotAPIStandIn``)."""
+
+    chats: dict[int, ChatState]
+    faults: FaultInjector
+    calls: list[CallRecord]
+    commands: dict[tuple[str, str], list[dict]]
+
+    def user(self, user_id: int, first_name: str = "Test", **profile: Any) -> SimUser:
+        """Get or create a simulated user (``profile``: language_code, username, last_name)."""
+
+    def calls_of(self, method: str) -> list[CallRecord]:
+        """Logged calls of one Bot API method."""
+
+
+def message_json(message: StoredMessage) -> dict[str, Any]:
+    """A transcript entry: the Bot API message plus stand-in bookkeeping."""
+    return {
+        **message.to_api(),
+        "from_bot": message.from_bot,
+        "kind": message.kind,
+        "raw": message.raw,
+        "buttons": [list(button) for button in message.buttons],
+        "edits": message.edits,
+    }
+
+
+def event_json(index: int, event: BotEvent) -> dict[str, Any]:
+    """A bot event as JSON."""
+    out: dict[str, Any] = {
+        "index": index,
+        "kind": event.kind,
+        "chat_id": event.chat_id,
+        "in_reply_to_update": event.in_reply_to_update,
+        "latency": event.latency,
+    }
+    if event.message is not None:
+        out["message"] = message_json(event.message)
+    if event.callback is not None:
+        out["callback"] = {"id": event.callback.id, **event.callback.answer}
+    return out
+
+
+def add_control_routes(app: web.Application, standin: Controlled) -> None:
+    """Register the control endpoints on ``app``."""
+
+    async def body(request: web.Request) -> dict[str, Any]:
+        """JSON body of a request ({} when empty)."""
+        if not request.body_exists:
+            return {}
+        data = await request.json()
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text="JSON object expected")
+        return data
+
+    def user_for(request: web.Request, data: dict[str, Any]) -> SimUser:
+        """The simulated user named in the path (created on first use)."""
+        user_id = int(request.match_info["user_id"])
+        return standin.user(
+            user_id,
+            data.get("first_name", f"User {user_id}"),
+            language_code=data.get("language_code", "en"),
+            username=data.get("username"),
+        )
+
+    async def send(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/send {"text": ...}."""
+        data = await body(request)
+        message = await user_for(request, data).send(data["text"])
+        return web.json_response({"message_id": message.message_id, "update_id": message.update_id})
+
+    async def press(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/press {"message_id", "data" | "button_text"}."""
+        data = await body(request)
+        user = user_for(request, data)
+        try:
+            if "button_text" in data:
+                query_id = await user.press(data["message_id"], button_text=data["button_text"])
+            else:
+                query_id = await user.press_raw(data["message_id"], data["data"])
+        except AssertionError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return web.json_response({"callback_query_id": query_id})
+
+    async def block(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/block."""
+        await user_for(request, await body(request)).block()
+        return web.json_response({"ok": True})
+
+    async def unblock(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/unblock."""
+        await user_for(request, await body(request)).unblock()
+        return web.json_response({"ok": True})
+
+    async def answer_poll(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/answer_poll {"poll_id", "option_ids"}."""
+        data = await body(request)
+        try:
+            await user_for(request, data).answer_poll(str(data["poll_id"]), data["option_ids"])
+        except AssertionError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return web.json_response({"ok": True})
+
+    def chat_of(request: web.Request) -> ChatState:
+        """The chat named in the path, or 404."""
+        chat = standin.chats.get(int(request.match_info["chat_id"]))
+        if chat is None:
+            raise web.HTTPNotFound(text="unknown chat")
+        return chat
+
+    async def transcript(request: web.Request) -> web.Response:
+        """GET /_standin/chats/{id}/transcript."""
+        messages = chat_of(request).transcript()
+        return web.json_response([message_json(m) for m in messages])
+
+    async def events(request: web.Request) -> web.Response:
+        """GET /_standin/chats/{id}/events?after=N&timeout=S (long polls for new bot events)."""
+        chat = chat_of(request)
+        after = int(request.query.get("after", "-1"))
+        timeout = float(request.query.get("timeout", "0"))
+        if len(chat.events) <= after + 1 and timeout > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(chat.signal.wait(), timeout)
+        start = after + 1
+        return web.json_response(
+            [event_json(start + i, e) for i, e in enumerate(chat.events[start:])]
+        )
+
+    async def add_fault(request: web.Request) -> web.Response:
+        """POST /_standin/faults {method, kind, ...Fault options}."""
+        try:
+            fault = standin.faults.add(**await body(request))
+        except (TypeError, ValueError) as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return web.json_response(fault.to_dict())
+
+    async def list_faults(request: web.Request) -> web.Response:
+        """GET /_standin/faults."""
+        return web.json_response([fault.to_dict() for fault in standin.faults.rules])
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        """DELETE /_standin/faults."""
+        standin.faults.clear()
+        return web.json_response({"ok": True})
+
+    async def calls(request: web.Request) -> web.Response:
+        """GET /_standin/calls?method=sendMessage."""
+        method = request.query.get("method")
+        records = standin.calls_of(method) if method else standin.calls
+        return web.json_response(
+            [
+                {
+                    "method": c.method,
+                    "params": {k: v if _jsonable(v) else repr(v) for k, v in c.params.items()},
+                    "ok": c.ok,
+                    "error_code": c.error_code,
+                    "description": c.description,
+                    "at": c.at,
+                    "duration": c.duration,
+                }
+                for c in records
+            ]
+        )
+
+    async def commands(request: web.Request) -> web.Response:
+        """GET /_standin/commands -> every stored (scope, language) command list."""
+        return web.json_response(
+            [
+                {"scope": json.loads(scope), "language_code": lang, "commands": cmds}
+                for (scope, lang), cmds in standin.commands.items()
+            ]
+        )
+
+    routes = [
+        ("POST", "users/{user_id}/send", send),
+        ("POST", "users/{user_id}/press", press),
+        ("POST", "users/{user_id}/block", block),
+        ("POST", "users/{user_id}/unblock", unblock),
+        ("POST", "users/{user_id}/answer_poll", answer_poll),
+        ("GET", "chats/{chat_id}/transcript", transcript),
+        ("GET", "chats/{chat_id}/events", events),
+        ("POST", "faults", add_fault),
+        ("GET", "faults", list_faults),
+        ("DELETE", "faults", clear_faults),
+        ("GET", "calls", calls),
+        ("GET", "commands", commands),
+    ]
+    for method, path, handler in routes:
+        app.router.add_route(method, f"/_standin/{path}", handler)
+
+
+def _jsonable(value: Any) -> bool:
+    """Whether ``value`` is a plain JSON value."""
+    return value is None or isinstance(value, str | int | float | bool | list | dict)

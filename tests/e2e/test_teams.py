@@ -1,0 +1,161 @@
+"""Team diagnostics end to end: links, the manager's view under the privacy rule,
+leaving and deleting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.assessing import ITEMS, TOTAL, greeted, rate_until_done, start_assessment, team_of
+from tests.e2e.steps import labels, live
+
+
+async def test_a_team_link_mid_assessment_continues_it_and_the_team_counts_it(harness):
+    manager = await greeted(harness, 2000, "Maria")
+    link, created = await team_of(manager, "Front office")
+    first = await greeted(harness, 2001, "M0")
+    question = await start_assessment(harness, first)
+    for _ in range(3):  # rate 3 (each 5), then open the team’s link
+        await first.press(live(first, question), "5")
+        await first.next_edit()
+    await first.send(f"/start {link}")
+    joined = await first.next_message()
+    assert "You joined the team Front office" in joined.text
+    assert f"kept (3 of {TOTAL} rated)" in joined.text
+    assert labels(joined) == [f"▶️ Continue (3/{TOTAL})"]
+    await first.press(joined, f"▶️ Continue (3/{TOTAL})")
+    question = await first.next_edit()
+    assert "Obstacle 4 of" in question.text
+    await rate_until_done(first, question, lambda i: 1)
+    assert (await harness.storage.personal_data(2001))["counts"]["assessments"] == 1
+
+    for user_id in (2002, 2003):  # two more members, who had no assessment
+        member = await greeted(harness, user_id, f"M{user_id}")
+        await member.send(f"/start {link}")
+        joined = await member.next_message()
+        assert "Take the self-assessment now" in joined.text
+        await member.press(joined, "📋 Start the assessment")
+        await rate_until_done(member, await member.next_edit(), lambda i: 3)
+
+    await manager.press(created, "📊 Team results")
+    chart = await manager.next_message()
+    report = await manager.next_message()
+    assert chart.kind == "photo" and "Front office" in chart.caption
+    assert "Front office: 3 members answered, not counting you" in report.text
+    # obstacles 1-3: 5 (rated before joining), 3 and 3: the first member's early answers count
+    assert report.text.count(": 3.7\n") == 3 and "±" not in report.text  # 3 others: no spread
+    assert "M0" not in report.text and labels(report) == ["👥 My teams", "🏠 Menu"]
+
+
+async def test_a_manager_sees_numbers_only_from_three_others_and_per_obstacle(harness):
+    """The manager's own answers never count; two members: nothing; a third: numbers, except
+    for the obstacles that fewer than three of them rated."""
+    decimal = re.compile(r"\d[.,]\d")
+    manager = await greeted(harness, 3000, "Maria")
+    link, created = await team_of(manager, "Front office")
+    await rate_until_done(manager, await start_assessment(harness, manager), lambda i: 1)
+
+    # the first member finished an assessment before the last series existed: seeded as such
+    early = await greeted(harness, 3001, "Early")
+    older = await harness.storage.start_assessment(3001, harness.clock())
+    for o in ITEMS:
+        if o.series.id != "prejudices":
+            assert await harness.storage.rate_obstacle(
+                older.id, 3001, o.lesson.id, 5, older.started_at
+            )
+    assert await harness.storage.finish_assessment(older.id, 3001, harness.clock())
+    await early.send(f"/start {link}")
+    assert "already counts for the team" in (await early.next_message()).text
+
+    second = await greeted(harness, 3002, "Second")
+    await second.send(f"/start {link}")
+    await second.press(await second.next_message(), "📋 Start the assessment")
+    await rate_until_done(second, await second.next_edit(), lambda i: 4)
+
+    await manager.press(created, "📊 Team results")
+    waiting = await manager.next_message()
+    assert "2 of the 3 answers needed so far, not counting yours" in waiting.text
+    assert waiting.kind != "photo" and not decimal.search(waiting.text)
+    await harness.settle()
+    manager.assert_no_event()  # no chart either
+
+    third = await greeted(harness, 3003, "Third")
+    await third.send(f"/start {link}")
+    await third.press(await third.next_message(), "📋 Start the assessment")
+    await rate_until_done(third, await third.next_edit(), lambda i: 3)
+
+    await manager.press(live(manager, created), "📊 Team results")
+    chart = await manager.next_message()
+    report = await manager.next_message()
+    assert chart.kind == "photo" and "without your own answers" in chart.caption
+    text = report.text
+    assert "Front office: 3 members answered, not counting you" in text
+    # (5 + 4 + 3) / 3: the manager's 1s are left out, or the mean would read 3.2
+    assert "Why customer-centricity fails: 4.0/5" in text and "3.2" not in text
+    assert "Prejudices about customer processes: not enough answers yet" in text
+    missing = text.split("Not enough answers yet for:")[1]
+    assert "Too big for personal service?" in missing and "Departments at war" not in missing
+    assert "Each obstacle shows once 3 people other than you have rated it." in missing
+    assert "±" not in text and "agree," not in text  # 3 others: a mean, never a spread
+
+
+async def test_a_team_link_after_a_finished_assessment_and_a_second_team(harness):
+    manager = await greeted(harness, 2100, "Maria")
+    north, _ = await team_of(manager, "North")
+    south, _ = await team_of(manager, "South")
+    member = await greeted(harness, 2101)
+    await rate_until_done(member, await start_assessment(harness, member), lambda i: 2)
+    await member.send(f"/start {north}")
+    joined = await member.next_message()
+    assert "Your latest self-assessment (" in joined.text and "already counts" in joined.text
+    assert labels(joined) == ["📋 Take it again", "🏠 Menu"]
+    await member.send(f"/start {south}")
+    second = await member.next_message()
+    assert "counts for your other team too: North" in second.text
+    await member.send(f"/start {south}")  # the same link again
+    assert "You are already in the team South" in (await member.next_message()).text
+    await member.press(second, "📋 Take it again")
+    assert "Obstacle 1 of" in (await member.next_edit()).text
+
+
+async def test_teams_refuse_a_duplicate_name_and_ask_before_deleting_or_leaving(harness):
+    manager = await greeted(harness, 2200, "Maria")
+    link, _ = await team_of(manager, "Front office")
+    await manager.send("/team new front  OFFICE")
+    refused = await manager.next_message()
+    assert "You already have a team named Front office" in refused.text
+    member = await greeted(harness, 2201)
+    await member.send(f"/start {link}")
+    await member.next_message()
+
+    await member.send("/team")
+    teams = await member.next_message()
+    await member.press(teams, "🚪 Leave Front office")
+    confirm = await member.next_edit()
+    assert "Leave the team Front office?" in confirm.text
+    await member.press(confirm, "✖️ Cancel")
+    assert "Your teams" in (await member.next_edit()).text
+    await member.press(live(member, teams), "🚪 Leave Front office")
+    await member.press(await member.next_edit(), "🚪 Yes, leave")
+    answer = await member.next_event(kinds=("callback_answer",))
+    assert "You left the team" in answer.callback.answer["text"]
+    left = await member.next_edit()
+    assert left.message_id == teams.message_id
+    assert "You left the team Front office" in left.text and labels(left) == ["🏠 Menu"]
+
+    await manager.send("/team")
+    listing = await manager.next_message()
+    assert listing.text.count("Front office") == 1 and "1 member" in listing.text
+    await manager.press(listing, "🗑 Delete")
+    confirm = await manager.next_edit()
+    assert "Delete the team Front office (1 member) for everyone?" in confirm.text
+    assert labels(confirm) == ["🗑 Yes, delete", "✖️ Cancel"]
+    await manager.press(confirm, "✖️ Cancel")
+    assert "Your teams" in (await manager.next_edit()).text
+    assert await harness.storage.teams_of(2200)  # nothing deleted
+    await manager.press(live(manager, listing), "🗑 Delete")
+    await manager.press(await manager.next_edit(), "🗑 Yes, delete")
+    done = await manager.next_edit()
+    assert "The team Front office is deleted" in done.text and "Create a team with" in done.text
+    assert labels(done) == ["🏠 Menu"]
+    assert await harness.storage.teams_of(2200) == []
