@@ -130,15 +130,11 @@ async def broadcast_run(recipients: int, rate: float) -> str:
         storage = PostgresStorage(DSN, schema=schema, pool_size=2)
         await storage.open()
         now = datetime.now(UTC)
+        seen = now - timedelta(days=1)
+        users = [(u, "U", "en", seen, seen) for u in [1, *range(FIRST, FIRST + recipients)]]
+        columns = ["id", "first_name", "tg_language", "first_seen", "last_seen"]
         async with storage.pool.acquire() as con:
-            await con.copy_records_to_table(
-                "users",
-                records=[
-                    (uid, "U", "en", now - timedelta(days=1), now - timedelta(days=1))
-                    for uid in [1, *range(FIRST, FIRST + recipients)]
-                ],
-                columns=["id", "first_name", "tg_language", "first_seen", "last_seen"],
-            )
+            await con.copy_records_to_table("users", records=users, columns=columns)
         async with BotAPIStandIn(token=TOKEN, record_calls=False) as standin:
             for uid in range(FIRST, FIRST + recipients):
                 standin.user(uid, "U", language_code="en")

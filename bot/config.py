@@ -20,6 +20,17 @@ TELEGRAM_API_URL = "https://api.telegram.org"
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 
 
+def _optional(value: object, pattern: str, refusal: str) -> str | None:
+    """An optional setting: None when empty; else its text (a secret's too), which must match
+    ``pattern`` from its start (the refusal never echoes the value: it may be a secret)."""
+    if value is None or value == "":
+        return None
+    text = value.get_secret_value() if isinstance(value, SecretStr) else str(value).strip()
+    if not re.match(pattern, text):
+        raise ValueError(refusal)
+    return text
+
+
 class ConfigError(Exception):
     """A configuration value is missing or invalid; the message is one line."""
 
@@ -110,22 +121,14 @@ class Settings(BaseSettings):
     @field_validator("webhook_url", mode="before")
     @classmethod
     def _webhook_url(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        text = str(value).strip()
-        if not re.match(r"^https?://[^/\s]+", text):
-            raise ValueError("must be the public http(s) URL Telegram can reach")
-        return text
+        refusal = "must be the public http(s) URL Telegram can reach"
+        return _optional(value, r"https?://[^/\s]+", refusal)
 
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _webhook_secret(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
-        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", text):
-            raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
-        return text
+        refusal = "must be 16-256 characters of A-Z, a-z, 0-9, _ and -"
+        return _optional(value, r"[A-Za-z0-9_-]{16,256}\Z", refusal)
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
@@ -150,12 +153,8 @@ class Settings(BaseSettings):
     @field_validator("channel", mode="before")
     @classmethod
     def _channel(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        text = str(value).strip()
-        if not re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15}", text):
-            raise ValueError("must be a channel @username or its -100... id")
-        return text
+        refusal = "must be a channel @username or its -100... id"
+        return _optional(value, r"(?:@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})\Z", refusal)
 
     @property
     def channel_chat(self) -> int | str | None:
@@ -167,13 +166,9 @@ class Settings(BaseSettings):
     @field_validator("bot_token", mode="before")
     @classmethod
     def _token_shape(cls, value: object) -> object:
-        if value is None or value == "":
-            return None
-        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value).strip()
-        if not TOKEN_RE.match(text):
-            # never echo the value: it may be a real token with a typo
-            raise ValueError("does not look like a bot token (digits:letters from @BotFather)")
-        return text
+        # never echo the value: it may be a real token with a typo
+        refusal = "does not look like a bot token (digits:letters from @BotFather)"
+        return _optional(value, TOKEN_RE.pattern, refusal)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -194,22 +194,20 @@ def add_control_routes(app: web.Application, standin: Controlled) -> None:
             ]
         )
 
-    routes = [
-        ("POST", "users/{user_id}/send", send),
-        ("POST", "users/{user_id}/press", press),
-        ("POST", "users/{user_id}/block", block),
-        ("POST", "users/{user_id}/unblock", unblock),
-        ("POST", "users/{user_id}/answer_poll", answer_poll),
-        ("GET", "chats/{chat_id}/transcript", transcript),
-        ("GET", "chats/{chat_id}/events", events),
-        ("POST", "faults", add_fault),
-        ("GET", "faults", list_faults),
-        ("DELETE", "faults", clear_faults),
-        ("GET", "calls", calls),
-        ("GET", "commands", commands),
-    ]
-    for method, path, handler in routes:
-        app.router.add_route(method, f"/_standin/{path}", handler)
+    prefix = "/_standin"
+    user_actions = {"send": send, "press": press, "block": block, "unblock": unblock}
+    user_actions["answer_poll"] = answer_poll
+    for action, handler in user_actions.items():
+        app.router.add_post(f"{prefix}/users/{{user_id}}/{action}", handler)
+    app.router.add_get(prefix + "/chats/{chat_id}/transcript", transcript)
+    app.router.add_get(prefix + "/chats/{chat_id}/events", events)
+    # faults: add one, list them, clear them
+    app.router.add_post(prefix + "/faults", add_fault)
+    app.router.add_get(prefix + "/faults", list_faults)
+    app.router.add_delete(prefix + "/faults", clear_faults)
+    # what the bot did: its calls, its command menus
+    app.router.add_get(prefix + "/calls", calls)
+    app.router.add_get(prefix + "/commands", commands)
 
 
 def _jsonable(value: Any) -> bool:

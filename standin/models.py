@@ -17,9 +17,15 @@ __all__ = [
     "StoredFile",
     "StoredMessage",
     "UpdateRecord",
+    "present",
 ]
 
 _FILE_PATH_DIRS = {"photo": "photos", "document": "documents", "sticker": "stickers"}
+
+
+def present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields that have a value: the Bot API leaves empty optional fields out."""
+    return {name: value for name, value in fields.items() if value}
 
 
 @dataclass
@@ -125,19 +131,15 @@ class PollState:
             "allows_revoting": self.allows_revoting,
             "members_only": False,
         }
-        if self.question_entities:
-            out["question_entities"] = self.question_entities
-        if self.correct_option_ids:
-            out["correct_option_ids"] = list(self.correct_option_ids)
-        if self.explanation:
-            out["explanation"] = self.explanation
-            if self.explanation_entities:
-                out["explanation_entities"] = self.explanation_entities
-        if self.open_period:
-            out["open_period"] = self.open_period
-        if self.close_date:
-            out["close_date"] = self.close_date
-        return out
+        optional = {
+            "question_entities": self.question_entities,
+            "correct_option_ids": list(self.correct_option_ids),
+            "explanation": self.explanation,
+            "explanation_entities": self.explanation and self.explanation_entities,
+            "open_period": self.open_period,
+            "close_date": self.close_date,
+        }
+        return out | present(optional)
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,7 @@ class UploadedFile:
     content_type: str
     data: bytes
 
-    def __repr__(self) -> str:
-        """Short form for call logs."""
+    def __repr__(self) -> str:  # short, for call logs
         return f"UploadedFile({self.filename!r}, {len(self.data)} bytes)"
 
 

@@ -11,7 +11,15 @@ import asyncio
 import time
 from typing import Any, Protocol
 
-from .models import BotEvent, ChatState, PollState, StoredFile, StoredMessage, UpdateRecord
+from .models import (
+    BotEvent,
+    ChatState,
+    PollState,
+    StoredFile,
+    StoredMessage,
+    UpdateRecord,
+    present,
+)
 from .validation import command_entities
 
 __all__ = ["ChatView", "NoBotResponse", "Server", "SimChannel", "SimGroup", "SimUser"]
@@ -35,16 +43,8 @@ class Server(Protocol):
         """Store a message written by a user and queue its update (``content``: text,
         entities, caption, file, reply_to, update_type, location)."""
 
-    def new_file(
-        self,
-        kind: str,
-        data: bytes | None = None,
-        *,
-        file_name: str | None = None,
-        mime_type: str | None = None,
-        url: str | None = None,
-    ) -> StoredFile:
-        """Register a file a user sends."""
+    def new_file(self, kind: str, data: bytes | None = None, **details: Any) -> StoredFile:
+        """Register a file a user sends (``details``: file_name, mime_type, url)."""
 
     def new_callback(self, message: StoredMessage, user_id: int, data: str | None) -> str:
         """Register a callback query id for a pressed button."""
@@ -186,13 +186,8 @@ class SimUser(ChatView):
     def user_dict(self) -> dict[str, Any]:
         """The Bot API ``User`` object."""
         user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            user["last_name"] = self.last_name
-        if self.username:
-            user["username"] = self.username
-        if self.language_code:
-            user["language_code"] = self.language_code
-        return user
+        optional = {"last_name": self.last_name, "username": self.username}
+        return user | present(optional | {"language_code": self.language_code})
 
     @property
     def blocked(self) -> bool:

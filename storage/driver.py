@@ -102,6 +102,7 @@ class Dialect:
     _any: str  # a column matching any element of a list parameter
     _utc_date: str  # the UTC calendar date of a time column
     _typed: str  # a parameter of an explicit SQL type (where the type cannot be inferred)
+    _pairs: str  # the (key, value) rows of a JSON object parameter (values as text)
 
     def any(self, column: str, param: str) -> str:
         return self._any.format(column=column, param=param)
@@ -111,6 +112,9 @@ class Dialect:
 
     def typed(self, param: str, sql_type: str) -> str:
         return self._typed.format(param=param, type=sql_type)
+
+    def pairs(self, param: str) -> str:
+        return self._pairs.format(param=param)
 
 
 class Executor(ABC):

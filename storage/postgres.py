@@ -11,6 +11,7 @@ that refuses naive ones.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -36,6 +37,7 @@ POSTGRES = Dialect(
     _any="{column} = ANY(:{param})",
     _utc_date="({column} AT TIME ZONE 'UTC')::date",
     _typed=":{param}::{type}",
+    _pairs="jsonb_each_text(CAST(:{param} AS jsonb))",
 )
 
 
@@ -58,6 +60,8 @@ def _value(value: Any) -> Any:
         return aware(value)  # a ValueError, as on SQLite (asyncpg would wrap it)
     if isinstance(value, tuple | set | frozenset):
         return list(value)
+    if isinstance(value, dict):
+        return json.dumps(value)  # read back with Dialect.pairs
     return value
 
 
@@ -85,11 +89,10 @@ async def _setup_connection(connection: asyncpg.Connection) -> None:
     )
 
 
-class _Connection(Executor):
-    """One pooled connection, inside a transaction."""
+class _Runs(Executor):
+    """Statements on ``raw``: the pool (each on any connection) or one connection."""
 
-    def __init__(self, raw: asyncpg.Connection) -> None:
-        self.raw = raw
+    raw: asyncpg.Pool | asyncpg.Connection
 
     async def fetch(self, sql: str, /, **params: Any) -> list[Row]:
         text, args = _args(sql, params)
@@ -98,12 +101,19 @@ class _Connection(Executor):
     async def write(self, sql: str, /, **params: Any) -> list[Row]:
         return await self.fetch(sql, **params)
 
+
+class _Connection(_Runs):
+    """One pooled connection, inside a transaction."""
+
+    def __init__(self, raw: asyncpg.Connection) -> None:
+        self.raw = raw
+
     async def write_many(self, sql: str, rows: Iterable[Mapping[str, Any]], /) -> None:
         text, names = positional(sql)
         await self.raw.executemany(text, [[_value(row[n]) for n in names] for row in rows])
 
 
-class PostgresDriver(Driver):
+class PostgresDriver(_Runs, Driver):
     dialect = POSTGRES
 
     def __init__(self, dsn: str, *, schema: str | None = None, pool_size: int = 10) -> None:
@@ -115,6 +125,8 @@ class PostgresDriver(Driver):
         if self._pool is None:
             raise RuntimeError("storage is not open")
         return self._pool
+
+    raw = pool
 
     async def open(self) -> None:
         settings = {"search_path": self.schema} if self.schema else {}
@@ -153,13 +165,6 @@ class PostgresDriver(Driver):
             pool, self._pool = self._pool, None
             await pool.close()
 
-    async def fetch(self, sql: str, /, **params: Any) -> list[Row]:
-        text, args = _args(sql, params)
-        return await self.pool.fetch(text, *args)
-
-    async def write(self, sql: str, /, **params: Any) -> list[Row]:
-        return await self.fetch(sql, **params)
-
     async def write_many(self, sql: str, rows: Iterable[Mapping[str, Any]], /) -> None:
         async with self.transaction() as tx:
             await tx.write_many(sql, rows)
@@ -180,13 +185,3 @@ class PostgresStorage(Storage):
     @property
     def pool(self) -> asyncpg.Pool:
         return self.db.pool  # type: ignore[attr-defined]
-
-    async def retire_cards(self, questions: Mapping[str, int]) -> int:
-        rows = await self.db.write(
-            "DELETE FROM review_cards c WHERE NOT EXISTS (SELECT 1 FROM unnest("
-            "CAST(:lessons AS text[]), CAST(:counts AS int[])) AS k(lesson_id, n) "
-            "WHERE k.lesson_id = c.lesson_id AND c.question < k.n) RETURNING c.id",
-            lessons=list(questions),
-            counts=list(questions.values()),
-        )
-        return len(rows)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from domain.records import Card
-from storage.driver import Driver, Row, record
+from storage.driver import Driver, Row, offloaded, record
 
 GET = "SELECT * FROM review_cards WHERE user_id = :u AND lesson_id = :l AND question = :q"
 BY_ID = "SELECT * FROM review_cards WHERE id = :id"
@@ -27,6 +27,12 @@ DUE = (
     "ORDER BY due_at, id LIMIT :limit"
 )
 COUNT_DUE = "SELECT COUNT(*) FROM review_cards WHERE user_id = :u AND due_at <= :now"
+# {kept}: the (lesson id, number of questions) rows of a JSON object (Dialect.pairs)
+RETIRE = (
+    "DELETE FROM review_cards WHERE NOT EXISTS (SELECT 1 FROM {kept} AS k WHERE "
+    "k.key = review_cards.lesson_id AND review_cards.question < CAST(k.value AS INTEGER)) "
+    "RETURNING id"
+)
 
 
 def card_record(row: Row) -> Card:
@@ -80,9 +86,11 @@ class ReviewStore:
     async def count_due_cards(self, user_id: int, now: datetime) -> int:
         return int(await self.db.fetchval(COUNT_DUE, u=user_id, now=now) or 0)
 
+    @offloaded
     async def retire_cards(self, questions: Mapping[str, int]) -> int:
         """Delete the review cards (and their history) of questions no longer in the content:
         a lesson not in ``questions`` (lesson id -> its number of questions), or a question
-        index past that number; how many (run at start-up, after a deploy). Its list
-        parameter is spelled differently by each backend, whose class writes this query."""
-        raise NotImplementedError
+        index past that number; how many (run at start-up, after a deploy)."""
+        kept = self.db.dialect.pairs("kept")
+        sql = RETIRE.format(kept=kept)
+        return len(await self.db.write(sql, kept=dict(questions)))

@@ -40,7 +40,6 @@ from storage.driver import (
     Row,
     iso,
     migrations,
-    offloaded,
 )
 from storage.store import Storage
 
@@ -59,6 +58,7 @@ SQLITE = Dialect(
     _any="{column} IN (SELECT value FROM json_each(:{param}))",
     _utc_date="substr({column}, 1, 10)",
     _typed=":{param}",
+    _pairs="json_each(:{param})",
 )
 
 
@@ -288,13 +288,3 @@ class SQLiteStorage(Storage):
     def __init__(self, path: str | Path) -> None:
         super().__init__(SQLiteDriver(path))
         self.path = Path(path)
-
-    @offloaded
-    async def retire_cards(self, questions: Mapping[str, int]) -> int:
-        rows = await self.db.write(
-            "DELETE FROM review_cards WHERE NOT EXISTS (SELECT 1 FROM json_each(:kept) AS k "
-            "WHERE k.key = review_cards.lesson_id AND review_cards.question < k.value) "
-            "RETURNING id",
-            kept=dict(questions),
-        )
-        return len(rows)

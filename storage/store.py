@@ -1,9 +1,8 @@
 """The storage: every aggregate's queries (written once) over one driver.
 
 A service depends on the part it uses — ``QuizStore``, ``ScheduleStore`` … (each in the module
-of its name) — and gets this whole :class:`Storage`. The backends only add their driver and
-the one query whose list parameter they spell differently (``retire_cards``): see
-``storage/sqlite.py`` and ``storage/postgres.py``.
+of its name) — and gets this whole :class:`Storage`. The backends only add their driver (with
+its :class:`~storage.driver.Dialect`): see ``storage/sqlite.py`` and ``storage/postgres.py``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, show
+from bot.features.common import Learner, answer_query, reply, show
 from bot.features.handlers import add, on_button, on_command
 from bot.render import assessment as screens
 from bot.render.chart import radar_chart
@@ -82,10 +82,9 @@ async def later_button(
     if step.stale:
         await _step(update, context, me, step)
         return
-    await answer_query(update)
     assert step.assessment is not None
     screen = screens.later_screen(me.t, len(step.assessment.ratings), step.total)
-    await show(update, context, screen, edit=True)
+    await reply(update, context, screen, edit=True)
 
 
 async def _step(
@@ -130,13 +129,5 @@ async def send_result(
 
 
 def register(app: Application) -> None:
-    add(
-        app,
-        assess_command,
-        start_button,
-        intro_button,
-        restart_button,
-        rate_button,
-        back_button,
-        later_button,
-    )
+    add(app, assess_command, start_button, intro_button, restart_button, rate_button, back_button)
+    add(app, later_button)

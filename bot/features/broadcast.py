@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot.context import CxContext
 from bot.features import fallback
-from bot.features.common import Learner, answer_query, learner, show
+from bot.features.common import Learner, answer_query, learner, reply, show
 from bot.features.handlers import PRIVATE, LearnerFn, add, on_command
 from bot.render import broadcast as screens
 from bot.services import broadcast
@@ -149,8 +149,7 @@ async def admin_button(update: Update, context: CxContext) -> None:
     )
     step = outcome.step
     if step is Step.EDITED:
-        await answer_query(update)
-        await show(update, context, _draft_screen(me, outcome.view), edit=True)
+        await reply(update, context, _draft_screen(me, outcome.view), edit=True)
     elif step is Step.CONFIRMING:
         await _confirm(update, context, me, outcome.confirmation)
     elif step is Step.DROPPED:

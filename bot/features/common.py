@@ -208,6 +208,19 @@ def _remember(
         edits.popitem(last=False)
 
 
+async def reply(
+    update: Update,
+    context: CxContext,
+    screen: Screen,
+    *,
+    edit: bool = False,
+    toast: str | None = None,
+) -> None:
+    """After a press: stop the button's spinner (with ``toast``), then show ``screen``."""
+    await answer_query(update, toast)
+    await show(update, context, screen, edit=edit)
+
+
 async def answer_query(update: Update, text: str | None = None) -> None:
     """Stop the button's spinner (optionally with a toast); never fails the handler."""
     query = update.callback_query

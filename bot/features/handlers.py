@@ -29,9 +29,11 @@ from telegram.ext import (
 )
 
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, learner, pressed, show
+from bot.features.common import Learner, gone, learner, pressed, reply, show
 from bot.i18n import Translator
+from bot.render.fallback import gone_toast
 from bot.render.kit import Screen
+from bot.services.env import Gone
 
 # Learners talk to the bot in their private chat; groups get one pointer (see fallback).
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -79,13 +81,19 @@ def on_message(accepted: filters.BaseFilter) -> Callable[[LearnerFn], Handler]:
 def on_button(kind: object) -> Callable[[ButtonFn], Handler]:
     """A handler of one kind of button (or a union of kinds): ``fn(update, context, me,
     data)`` with the parsed data; anything else gets the "out of date" toast (see
-    :func:`bot.features.common.pressed`)."""
+    :func:`bot.features.common.pressed`). A :class:`Gone` from the service becomes its toast
+    and the menu."""
 
     def wrap(fn: ButtonFn) -> Handler:
         @functools.wraps(fn)
         async def handler(update: Update, context: CxContext) -> None:
-            if (got := await pressed(update, context, kind)) is not None:  # type: ignore[arg-type]
+            if (got := await pressed(update, context, kind)) is None:  # type: ignore[arg-type]
+                return
+            me = got[0]
+            try:
                 await fn(update, context, *got)
+            except Gone as exc:  # what the button names is no more: say so, offer the menu
+                await gone(update, context, me, gone_toast(me.t, exc.what))
 
         kinds = typing.get_args(kind) or (kind,)
         handler.registrations = [  # type: ignore[attr-defined]
@@ -119,8 +127,7 @@ def screen_button(kind: object, make: Callable[[Translator], Screen]) -> Handler
     """A button that only shows one screen, in place (More, Help, the languages, ...)."""
 
     async def handler(update: Update, context: CxContext, me: Learner, _: object) -> None:
-        await answer_query(update)
-        await show(update, context, make(me.t), edit=True)
+        await reply(update, context, make(me.t), edit=True)
 
     handler.__doc__ = make.__doc__
     handler.__name__ = handler.__qualname__ = make.__name__.replace("_screen", "_button")

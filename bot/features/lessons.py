@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, gone, show
+from bot.features.common import Learner, reply, show
 from bot.features.handlers import add, on_button, on_command
 from bot.render import lessons as screens
 from bot.services import lessons
@@ -25,10 +25,9 @@ async def series_list_button(
     update: Update, context: CxContext, me: Learner, data: cb.SeriesList
 ) -> None:
     """A page of the series list, in place."""
-    await answer_query(update)
     view = await lessons.series_list(context.env, me.user, me.lang)
     screen = screens.series_list_screen(me.t, view.series, view.completed, data.page)
-    await show(update, context, screen, edit=True)
+    await reply(update, context, screen, edit=True)
 
 
 @on_button(cb.SeriesPage)
@@ -38,12 +37,8 @@ async def series_button(
     """A series' intro and its lessons (a page of them), in place; from a lesson, as a new
     message, so that the lesson stays in the chat to re-read."""
     view = await lessons.series_view(context.env, me.user, me.lang, data.series_id)
-    if view is None:
-        await gone(update, context, me, me.t._("This series is no longer available."))
-        return
-    await answer_query(update)
     screen = screens.series_screen(me.t, view.series, view.completed, data.page, view.subscription)
-    await show(update, context, screen, edit=not data.new)
+    await reply(update, context, screen, edit=not data.new)
 
 
 @on_button(cb.OpenLesson)
@@ -52,11 +47,7 @@ async def lesson_button(
 ) -> None:
     """Open a lesson as a new message (so it stays in the chat to re-read)."""
     view = await lessons.open_lesson(context.env, me.user, me.lang, data.lesson_id)
-    if view is None:
-        await gone(update, context, me, me.t._("This lesson is no longer available."))
-        return
-    await answer_query(update)
-    await show(update, context, screens.lesson_view_screen(me.t, view))
+    await reply(update, context, screens.lesson_view_screen(me.t, view))
 
 
 def register(app: Application) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, show
+from bot.features.common import Learner, reply, show
 from bot.features.handlers import add, on_button, on_command
 from bot.render import progress as screens
 from bot.services import progress
@@ -30,8 +30,7 @@ async def progress_command(update: Update, context: CxContext, me: Learner) -> N
 @on_button(cb.Progress)
 async def progress_button(update: Update, context: CxContext, me: Learner, _: cb.Progress) -> None:
     """The progress report, in place of the pressed message."""
-    await answer_query(update)
-    await show(update, context, await _screen(context, me), edit=True)
+    await reply(update, context, await _screen(context, me), edit=True)
 
 
 def register(app: Application) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, gone, judged, show
+from bot.features.common import Learner, judged, reply, show
 from bot.features.handlers import add, on_button
 from bot.render import quiz as screens
 from bot.services import quiz
@@ -19,12 +19,8 @@ async def start_quiz_button(
 ) -> None:
     """qs:<lesson> — begin (or retake) a lesson's quiz with its first question."""
     started = await quiz.start(context.env, me.user, me.lang, data.lesson_id)
-    if started is None:
-        await gone(update, context, me, me.t._("This lesson is no longer available."))
-        return
-    await answer_query(update)
     screen = screens.question_screen(me.t, started.lesson, started.attempt, 0, started.first_order)
-    await show(update, context, screen)
+    await reply(update, context, screen)
 
 
 @on_button(cb.Answer)

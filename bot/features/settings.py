@@ -8,7 +8,7 @@ from telegram.ext import Application, filters
 from bot import callbacks as cb
 from bot.context import CxContext
 from bot.features import fallback
-from bot.features.common import Learner, answer_query, show
+from bot.features.common import Learner, answer_query, reply, show
 from bot.features.handlers import PRIVATE, add, on_button, on_command, on_message
 from bot.render import settings as screens
 from bot.services import settings
@@ -36,7 +36,6 @@ async def settings_button(
     update: Update, context: CxContext, me: Learner, data: cb.Settings
 ) -> None:
     """set (overview, also cancels typing) and set:<t|d|z|q> (one setting's choices)."""
-    await answer_query(update)
     page = await settings.open_page(context.env, me.user, me.lang)
     prefs, t = page.prefs, me.t
     screen = {
@@ -46,7 +45,7 @@ async def settings_button(
         "z": lambda: screens.zone_picker(t, prefs, me.user.tz_chosen, page.now),
         "q": lambda: screens.quiet_picker(t, prefs),
     }[data.page]()
-    await show(update, context, screen, edit=True)
+    await reply(update, context, screen, edit=True)
     if page.zone_awaited:  # the location keyboard goes with the prompt
         await _drop_keyboard(update, context, t._("Time zone unchanged."))
 
@@ -133,9 +132,8 @@ def _refusal_screen(me: Learner, change: SettingChange) -> screens.Screen:
 @on_button(cb.AskInput)
 async def ask_button(update: Update, context: CxContext, me: Learner, data: cb.AskInput) -> None:
     """ask:<t|z|q> — the next text message is read as that setting (a zone: or a location)."""
-    await answer_query(update)
     await settings.ask(context.env, me.user, data.what)
-    await show(update, context, screens.ask_screen(me.t, data.what), edit=True)
+    await reply(update, context, screens.ask_screen(me.t, data.what), edit=True)
     if data.what == "z" and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,
@@ -187,13 +185,5 @@ async def location_message(update: Update, context: CxContext, me: Learner) -> N
 
 
 def register(app: Application) -> None:
-    add(
-        app,
-        settings_command,
-        settings_button,
-        choice_button,
-        zone_button,
-        ask_button,
-        typed_input,
-        location_message,
-    )
+    add(app, settings_command, settings_button, choice_button, zone_button, ask_button, typed_input)
+    add(app, location_message)

@@ -12,7 +12,7 @@ from telegram.ext import Application
 from bot import callbacks as cb
 from bot.commands import commands_for
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, gone, show
+from bot.features.common import Learner, reply, show
 from bot.features.handlers import add, on_button, on_command, screen_button, screen_command
 from bot.i18n import translator
 from bot.render import quiz as quiz_screens
@@ -51,8 +51,7 @@ async def choose_language(
     """Store the chosen language and answer in it from now on (menus included)."""
     await learners.set_language(context.env, me.user, data.code)
     t = translator(data.code)
-    await answer_query(update)
-    await show(update, context, screens.language_set_screen(t), edit=True)
+    await reply(update, context, screens.language_set_screen(t), edit=True)
     try:  # this chat's command menu in the chosen language
         await context.bot.set_my_commands(
             commands_for(t), scope=BotCommandScopeChat(update.effective_chat.id)
@@ -67,32 +66,16 @@ async def resume_quiz_button(
 ) -> None:
     """qr:<attempt> — the unfinished quiz's current question again, as a new message."""
     quiz = await start_service.resumable_quiz(context.env, me.user, me.lang, data.attempt_id)
-    if quiz is None:
-        await gone(update, context, me, me.t._("This quiz is over or has changed since."))
-        return
-    await answer_query(update)
     screen = quiz_screens.question_screen(me.t, quiz.lesson, quiz.attempt, quiz.index, quiz.order)
-    await show(update, context, screen)
+    await reply(update, context, screen)
 
 
 @on_button(cb.Menu)
 async def menu_button(update: Update, context: CxContext, me: Learner, data: cb.Menu) -> None:
     """The main menu: in place of the pressed message, or under it (menu:n, from a lesson)."""
-    await answer_query(update)
-    await show(update, context, screens.menu_screen(me.t), edit=not data.new)
+    await reply(update, context, screens.menu_screen(me.t), edit=not data.new)
 
 
 def register(app: Application) -> None:
-    add(
-        app,
-        start,
-        help_command,
-        language_command,
-        menu_command,
-        choose_language,
-        menu_button,
-        more_button,
-        help_button,
-        languages_button,
-        resume_quiz_button,
-    )
+    add(app, start, help_command, language_command, menu_command, choose_language, menu_button)
+    add(app, more_button, help_button, languages_button, resume_quiz_button)

@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, gone, show
+from bot.features.common import Learner, answer_query, reply, show
 from bot.features.handlers import add, on_button, on_command
 from bot.render import subscriptions as screens
 from bot.services import subscriptions
@@ -41,11 +41,8 @@ async def pause_from_drip(
 ) -> None:
     """spd:<series> — pause a series from under its drip; the lesson message stays as it is."""
     change = await subscriptions.change(context.env, me.user, me.lang, data.series_id, "pause")
-    if change.gone:
-        await gone(update, context, me, me.t._("This subscription no longer exists."))
-        return
-    await answer_query(update, me.t._("Paused. Resume whenever you like."))
-    await show(update, context, screens.paused_screen(me.t, change.series))
+    toast = screens.change_toast(me.t, "pause")
+    await reply(update, context, screens.paused_screen(me.t, change.series), toast=toast)
 
 
 @on_button(cb.SubscriptionAction)
@@ -56,44 +53,22 @@ async def subscription_button(
     pause, resume, unsubscribe (the list again, in place, with an undo after unsubscribing)."""
     t = me.t
     change = await subscriptions.change(context.env, me.user, me.lang, data.series_id, data.action)
-    if change.gone:
-        if data.action == "subscribe":
-            await gone(update, context, me, t._("This series is no longer available."))
-        else:
-            await gone(update, context, me, t._("This subscription no longer exists."))
-        return
     if change.overview is None:  # subscribed
-        await answer_query(update)
-        await show(update, context, screens.change_screen(me.t, change, context.now()))
+        await reply(update, context, screens.change_screen(t, change, context.now()))
         return
-    await answer_query(update, screens.change_toast(t, data.action))
     undo = change.series if data.action == "unsubscribe" else None
-    await show(
-        update,
-        context,
-        screens.overview_screen(me.t, context.catalog, me.lang, change.overview, undo),
-        edit=True,
-    )
+    screen = screens.overview_screen(t, context.catalog, me.lang, change.overview, undo)
+    await reply(update, context, screen, edit=True, toast=screens.change_toast(t, data.action))
 
 
 @on_button(cb.Recap)
 async def recap_button(update: Update, context: CxContext, me: Learner, data: cb.Recap) -> None:
     """rc:<series> — a series' recap with what to take next."""
     recap = await subscriptions.recap(context.env, me.user, me.lang, data.series_id)
-    if recap is None:
-        await gone(update, context, me, me.t._("This series is no longer available."))
-        return
-    await answer_query(update)
     screen = screens.recap_screen(me.t, recap.series, recap.suggestions, recap.counts)
-    await show(update, context, screen)
+    await reply(update, context, screen)
 
 
 def register(app: Application) -> None:
-    add(
-        app,
-        subscriptions_command,
-        subscriptions_button,
-        pause_from_drip,
-        subscription_button,
-        recap_button,
-    )
+    add(app, subscriptions_command, subscriptions_button, pause_from_drip, subscription_button)
+    add(app, recap_button)

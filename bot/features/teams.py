@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features.common import Learner, answer_query, show
+from bot.features.common import Learner, answer_query, reply, show
 from bot.features.handlers import add, on_button, on_command
 from bot.render import teams as screens
 from bot.render.chart import radar_chart
@@ -50,9 +50,8 @@ async def team_command(update: Update, context: CxContext, me: Learner) -> None:
 @on_button(cb.Teams)
 async def teams_button(update: Update, context: CxContext, me: Learner, _: cb.Teams) -> None:
     """tms — my teams (also the Cancel of leaving or deleting one)."""
-    await answer_query(update)
     mine = await teams.teams_of(context.env, me.user)
-    await show(update, context, teams_screen(context, me, mine), edit=True)
+    await reply(update, context, teams_screen(context, me, mine), edit=True)
 
 
 @on_button(cb.TeamAction)
@@ -69,13 +68,11 @@ async def team_button(update: Update, context: CxContext, me: Learner, data: cb.
         assert outcome.results is not None
         await send_results(update, context, me, outcome.results)
     elif step is teams.Step.NOT_MANAGER:  # members and strangers alike: never the numbers
-        await answer_query(update)
-        await show(update, context, screens.not_manager_screen(t))
+        await reply(update, context, screens.not_manager_screen(t))
     elif step is teams.Step.MANAGER_STAYS:
         await answer_query(update, t._("A manager deletes the team instead."))
     elif step is teams.Step.ASK_LEAVE:
-        await answer_query(update)
-        await show(update, context, screens.team_leave_screen(t, team), edit=True)
+        await reply(update, context, screens.team_leave_screen(t, team), edit=True)
     elif step is teams.Step.LEFT:
         await answer_query(update, t._("You left the team.") if outcome.changed else None)
         notice = screens.team_left_notice(t, team) if outcome.changed else None
@@ -83,8 +80,7 @@ async def team_button(update: Update, context: CxContext, me: Learner, data: cb.
             update, context, teams_screen(context, me, outcome.teams or [], notice), edit=True
         )
     elif step is teams.Step.ASK_DELETE:
-        await answer_query(update)
-        await show(update, context, screens.team_delete_screen(t, team), edit=True)
+        await reply(update, context, screens.team_delete_screen(t, team), edit=True)
     elif step is teams.Step.DELETED:
         await answer_query(update, t._("The team is deleted."))
         notice = screens.team_deleted_notice(t, team)

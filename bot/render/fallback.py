@@ -40,6 +40,19 @@ def unsupported_screen(t: Translator) -> Screen:
     )
 
 
+def gone_toast(t: Translator, what: str) -> str:
+    """What a button or link names no longer exists (see ``services.env.Gone``)."""
+    if what == "series":
+        return t._("This series is no longer available.")
+    if what == "lesson":
+        return t._("This lesson is no longer available.")
+    if what == "quiz":
+        return t._("This quiz is over or has changed since.")
+    if what == "question":
+        return t._("This question is no longer in the lessons.")
+    return t._("This subscription no longer exists.")
+
+
 def stale_button_screen(t: Translator) -> Screen:
     return Screen(
         t._("That button is out of date: what it pointed to has changed or is gone."),

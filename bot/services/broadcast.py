@@ -209,11 +209,14 @@ class Confirmation:
 
 @dataclass(frozen=True)
 class PressOutcome:
+    """What a press came to (``step``) and what its screen or toast needs."""
+
     step: Step
-    view: DraftView | None = None
-    confirmation: Confirmation | None = None
-    report: Report | None = None
-    count: int = 0  # RETRIED, ASK_RESEND, RESENT: recipients
+    view: DraftView | None = None  # EDITED: the draft again
+    confirmation: Confirmation | None = None  # CONFIRMING
+    report: Report | None = None  # CANCELLED, REPORT
+    # RETRIED, ASK_RESEND, RESENT: how many recipients; the broadcast pressed on
+    count: int = 0
     broadcast: Broadcast | None = None
 
 

@@ -16,6 +16,16 @@ from content.model import Catalog
 from storage.store import Storage
 
 
+class Gone(LookupError):
+    """What a button or link names no longer exists: ``what`` is "lesson", "series", "quiz"
+    (over, or changed since), "subscription" or "question" (a review card's). The handler
+    layer says so in a toast and offers the menu."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

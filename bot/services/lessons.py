@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from bot.services.schedule import note_activity
 from content.model import Catalog, Lesson, SeriesContent, Source
 from domain.records import User
@@ -166,11 +166,11 @@ class SeriesView:
     subscription: str | None  # active, paused, finished; None: not subscribed
 
 
-async def series_view(env: Env, user: User, lang: str, series_id: str) -> SeriesView | None:
-    """A series with the learner's completed lessons and subscription; None if it is gone."""
+async def series_view(env: Env, user: User, lang: str, series_id: str) -> SeriesView:
+    """A series with the learner's completed lessons and subscription (Gone: no more)."""
     series = env.catalog.series(lang, series_id)
     if series is None:
-        return None
+        raise Gone("series")
     completed = await env.storage.completed_lessons(user.id)
     subs = await env.storage.subscriptions(user.id)
     status = next((s.status for s in subs if s.series_id == series.id), None)
@@ -186,12 +186,12 @@ class LessonView:
     next_lesson: Lesson | None
 
 
-async def open_lesson(env: Env, user: User, lang: str, lesson_id: str) -> LessonView | None:
-    """Open a lesson: noted as opened (a day of activity; the daily slot starts); None if the
+async def open_lesson(env: Env, user: User, lang: str, lesson_id: str) -> LessonView:
+    """Open a lesson: noted as opened (a day of activity; the daily slot starts). Gone: the
     lesson no longer exists."""
     found = env.catalog.lesson(lang, lesson_id)
     if found is None:
-        return None
+        raise Gone("lesson")
     series, lesson = found
     now = env.now()
     await env.storage.mark_opened(user.id, lesson.id, now)

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from bot.services.lessons import is_last_lesson, next_lesson
 from bot.services.options import new_order, shown_order
 from bot.services.review import record_quiz_answer
@@ -53,12 +53,12 @@ class QuizStart:
         return attempt_order(self.attempt, 0, count) or tuple(range(count))
 
 
-async def start(env: Env, user: User, lang: str, lesson_id: str) -> QuizStart | None:
+async def start(env: Env, user: User, lang: str, lesson_id: str) -> QuizStart:
     """A fresh attempt at a lesson's quiz (its options shuffled and stored); the lesson counts
-    as opened and the day as active. None if the lesson no longer exists."""
+    as opened and the day as active. Gone: the lesson no longer exists."""
     found = env.catalog.lesson(lang, lesson_id)
     if found is None:
-        return None
+        raise Gone("lesson")
     series, lesson = found
     now = env.now()
     await env.storage.mark_opened(user.id, lesson_id, now)
@@ -79,18 +79,23 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True)
 class AnswerOutcome:
+    """A quiz answer, judged (or why not), with all a screen says after it."""
+
     verdict: Verdict
+    # what was answered
     attempt: Attempt | None = None
     series: SeriesContent | None = None
     lesson: Lesson | None = None
     question: QuizQuestion | None = None
     question_index: int = 0
+    # the answer
     chosen: int = 0  # the option's index in the content
     order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
     seconds: float | None = None  # response time: question shown -> answered
+    # after the last question
     series_finished: bool = False  # this answer finished the series' last quiz
-    next_lesson: Lesson | None = None  # after the last question: the series' next lesson
+    next_lesson: Lesson | None = None  # the series' next lesson
 
     @property
     def finished(self) -> bool:
@@ -148,20 +153,12 @@ async def judge(
     )
     if result.status is AnswerStatus.NOT_FOUND:
         return AnswerOutcome(Verdict.INVALID)
-    common = dict(
-        attempt=result.attempt,
-        series=series,
-        lesson=lesson,
-        question=question,
-        question_index=question_index,
-        chosen=option,
-        order=order,
-        correct=is_correct,
-        seconds=max(0.0, (now - attempt.question_shown_at).total_seconds()),
-    )
-    if result.status is AnswerStatus.STALE:
-        return AnswerOutcome(Verdict.STALE, **common)  # type: ignore[arg-type]
-    return AnswerOutcome(Verdict.JUDGED, **common)  # type: ignore[arg-type]
+    verdict = Verdict.STALE if result.status is AnswerStatus.STALE else Verdict.JUDGED
+    seconds = max(0.0, (now - attempt.question_shown_at).total_seconds())
+    return AnswerOutcome(
+        verdict, result.attempt, series, lesson, question, question_index, option, order,
+        is_correct, seconds,
+    )  # fmt: skip
 
 
 async def answer(

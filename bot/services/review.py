@@ -125,15 +125,20 @@ class ReviewVerdict(enum.Enum):
 
 @dataclass(frozen=True)
 class ReviewOutcome:
+    """A review answer, judged (or why not), and what comes next."""
+
     verdict: ReviewVerdict
+    # what was answered: the card (rescheduled, once judged) and its question
     card: Card | None = None
     lesson: Lesson | None = None
     question: QuizQuestion | None = None
+    # the answer
     chosen: int = 0  # the option's index in the content
     order: tuple[int, ...] = ()  # the options as the learner saw them
     correct: bool = False
+    # once judged
     prefs: Prefs | None = None  # the learner's (days are local)
-    then: ReviewStep | None = None  # judged: the next due card, or that none is left
+    then: ReviewStep | None = None  # the next due card, or that none is left
 
 
 def card_order(card: Card, question: QuizQuestion) -> tuple[int, ...]:

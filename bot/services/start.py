@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services import lessons, subscriptions, teams
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from bot.services.lessons import first_unfinished
 from bot.services.quiz import QuizInProgress, quiz_in_progress
 from bot.services.schedule import prefs_of
@@ -141,11 +141,13 @@ async def what_next(env: Env, user: User, lang: str) -> WhatNext:
     return WhatNext(quiz, lesson, facts.reviews_due, delivery)
 
 
-async def resumable_quiz(env: Env, user: User, lang: str, attempt_id: int) -> QuizInProgress | None:
+async def resumable_quiz(env: Env, user: User, lang: str, attempt_id: int) -> QuizInProgress:
     """Attempt ``attempt_id`` if it is the learner's own quiz in progress (to show its
-    question again); None if it is over, someone else's, or its lesson changed."""
+    question again); Gone if it is over, someone else's, or its lesson changed."""
     quiz = quiz_in_progress(env.catalog, lang, await env.storage.latest_attempt(user.id))
-    return quiz if quiz is not None and quiz.attempt.id == attempt_id else None
+    if quiz is None or quiz.attempt.id != attempt_id:
+        raise Gone("quiz")
+    return quiz
 
 
 Target = lessons.LessonView | lessons.SeriesView | subscriptions.SubscriptionChange | teams.Joined
@@ -175,11 +177,13 @@ async def arrive(env: Env, user: User, lang: str, payload: str | None, is_new: b
 
 
 async def _open(env: Env, user: User, lang: str, link: DeepLink) -> Target | None:
-    if link.kind == "lesson":
-        return await lessons.open_lesson(env, user, lang, link.target_id)
-    if link.kind == "series":
-        return await lessons.series_view(env, user, lang, link.target_id)
-    if link.kind == "team":
-        return await teams.join(env, user, lang, link.target_id)
-    change = await subscriptions.change(env, user, lang, link.target_id, "subscribe")
-    return None if change.gone else change
+    try:
+        if link.kind == "lesson":
+            return await lessons.open_lesson(env, user, lang, link.target_id)
+        if link.kind == "series":
+            return await lessons.series_view(env, user, lang, link.target_id)
+        if link.kind == "team":
+            return await teams.join(env, user, lang, link.target_id)
+        return await subscriptions.change(env, user, lang, link.target_id, "subscribe")
+    except Gone:
+        return None

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from bot.services.lessons import LessonCounts, lesson_counts
 from bot.services.schedule import (
     Prefs,
@@ -25,7 +25,6 @@ ACTIONS = {"subscribe": "active", "resume": "active", "pause": "paused", "unsubs
 
 class SubResult(enum.Enum):
     DONE = "done"
-    GONE = "gone"  # no such series (any more), or no subscription to pause or resume
     UNCHANGED = "unchanged"  # e.g. pausing a paused series
 
 
@@ -49,25 +48,21 @@ class SubscriptionChange:
     prefs: Prefs | None = None
     overview: Overview | None = None  # after a pause, resume or unsubscribe: the list again
 
-    @property
-    def gone(self) -> bool:
-        return self.result is SubResult.GONE or self.series is None
-
 
 async def change(
     env: Env, user: User, lang: str, series_id: str, action: str
 ) -> SubscriptionChange:
     """Subscribe, pause, resume or unsubscribe (``action``); then make sure the slot is
     right. After anything but subscribing, the overview comes with it (the list is shown
-    again, changed)."""
+    again, changed). Gone: no such series (to subscribe to), or no such subscription."""
     storage, now = env.storage, env.now()
     series = env.catalog.series(lang, series_id)
     if series is None:
-        return SubscriptionChange(SubResult.GONE)
+        raise Gone("series" if action == "subscribe" else "subscription")
     current = {s.series_id: s for s in await storage.subscriptions(user.id)}.get(series_id)
     target = ACTIONS[action]
     if action in ("pause", "resume") and current is None:
-        return SubscriptionChange(SubResult.GONE, series)
+        raise Gone("subscription")
     unchanged = (current.status if current else None) == target
     if not unchanged:
         await storage.set_subscription(user.id, series_id, target, now)
@@ -107,11 +102,11 @@ class Recap:
     counts: LessonCounts
 
 
-async def recap(env: Env, user: User, lang: str, series_id: str) -> Recap | None:
-    """A series' recap with the series to take next; None if the series is gone."""
+async def recap(env: Env, user: User, lang: str, series_id: str) -> Recap:
+    """A series' recap with the series to take next (Gone: the series is)."""
     series = env.catalog.series(lang, series_id)
     if series is None:
-        return None
+        raise Gone("series")
     state, facts = await learner_state(env.storage, user, lang, env.now())
     ids = suggest_series(env.catalog, lang, state, exclude=[series.id])
     suggestions = [s for s in (env.catalog.series(lang, i) for i in ids) if s]

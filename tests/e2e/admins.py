@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest_asyncio
-
-from standin import BotAPIStandIn
 from storage.sqlite import SQLiteStorage
-from tests.e2e.conftest import FakeClock, Harness
+from tests.e2e.conftest import Harness
+from tests.e2e.steps import live
 
 ADMIN = 500
 
@@ -26,30 +22,18 @@ START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BOLD_NEWS = [{"type": "bold", "offset": 0, "length": 10}]
 
 
-@pytest_asyncio.fixture
-async def clock() -> FakeClock:
-    return FakeClock(START)
+# the settings of the harness fixture ``h`` (tests/e2e/conftest.py) in these modules
+HARNESS = {
+    "admin_ids": frozenset({ADMIN}),
+    "tick_seconds": 0.05,
+    "bulk_rate": 0,
+    "channel": "@cxcoach_news",
+}
 
 
 def make(standin, tmp_path, clock, **settings) -> Harness:
-    options = dict(
-        admin_ids=frozenset({ADMIN}),
-        tick_seconds=0.05,
-        bulk_rate=0,
-        channel="@cxcoach_news",
-    )
-    options.update(settings)
-    return Harness(standin, tmp_path / "cx.sqlite3", clock=clock, **options)
-
-
-@pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    harness = make(standin, tmp_path, clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
+    """A harness with other settings than ``HARNESS``'s (started by the test)."""
+    return Harness(standin, tmp_path / "cx.sqlite3", clock=clock, **(HARNESS | settings))
 
 
 async def learners(h: Harness, languages: list[str], first_id: int = 1001):
@@ -71,7 +55,8 @@ async def admin(h: Harness):
 
 async def draft(boss, text: str = "New series is out!", command: str = "/broadcast"):
     await boss.send(command)
-    assert "Send me the message" in (await boss.next_message()).text
+    asked = await boss.next_message()
+    assert "Send me the message" in asked.text, asked.text
     await boss.send(text, entities=BOLD_NEWS)
     preview = await boss.next_message()
     assert preview.text == text  # the message exactly as recipients will see it
@@ -100,3 +85,22 @@ class LockedOnce(SQLiteStorage):
             LockedOnce.failures -= 1
             raise sqlite3.OperationalError("database is locked")
         await super().record_results(broadcast_id, results, now)
+
+
+async def broadcast_to(h: Harness, count: int):
+    """``count`` English learners, an admin, and a broadcast to all of them, sent now:
+    (the learners, the admin, the broadcast's controls message)."""
+    users = await learners(h, ["en"] * count)
+    boss = await admin(h)
+    controls = await draft(boss)
+    await boss.press(controls, "✅ Send now")
+    return users, boss, controls
+
+
+async def broadcast_running(h: Harness, count: int, sent: int, control: str):
+    """:func:`broadcast_to` ``count`` learners, once ``sent`` copies are out and the
+    controls offer ``control`` (⏸ Pause, ✖️ Cancel): (learners, admin, controls)."""
+    users, boss, controls = await broadcast_to(h, count)
+    await until(lambda: sum(len(copies(u)) for u in users) >= sent)
+    await until(lambda: any(text == control for text, _ in live(boss, controls).buttons))
+    return users, boss, controls

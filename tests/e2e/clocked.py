@@ -3,13 +3,8 @@ subscriptions. Kyiv is UTC+2 in November."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest_asyncio
-
-from standin import BotAPIStandIn
 from tests.e2e.conftest import FakeClock, Harness
 from tests.e2e.reading import button_for
 
@@ -30,19 +25,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
 
 
-@pytest_asyncio.fixture
-async def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock, tick_seconds=0.05, bulk_rate=0)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
+# the settings of the harness fixture ``h`` (tests/e2e/conftest.py) in these modules
+HARNESS = {"tick_seconds": 0.05, "bulk_rate": 0}
 
 
 def labels(message) -> list[tuple[str, str]]:
@@ -105,3 +89,25 @@ def question_in(h, message, lesson_id: str):
 async def blocked(h: Harness, user_id: int) -> bool:
     user = await h.storage.get_user(user_id)
     return bool(user and user.blocked and user.next_slot_at is None)
+
+
+async def restart_at(h: Harness, clock: FakeClock, moment: datetime) -> None:
+    """The bot down, the clock moved on (slots missed meanwhile), the bot up again."""
+    await h.stop()
+    clock.set(moment)
+    await h.start()
+
+
+async def quiet_hours_picker(user):
+    """/settings, then 🌙 Quiet hours: the picker (an edit of the settings message)."""
+    await user.send("/settings")
+    overview = await user.next_message()
+    await user.press(overview, "🌙 Quiet hours")
+    return await user.next_edit()
+
+
+async def subscriber(h: Harness, user_id: int = 1001):
+    """A newcomer in Kyiv subscribed to the first series ("Why customer-centricity fails")."""
+    user = await newcomer(h, user_id)
+    await subscribe(user, "why-cx-fails")
+    return user

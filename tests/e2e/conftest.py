@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.app import build_application, load_catalog, running
@@ -131,15 +132,19 @@ MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday morning, UTC
 
 
 @pytest_asyncio.fixture
-async def clock() -> FakeClock:
-    """The injected clock of `h` (a module may define its own start)."""
-    return FakeClock(MONDAY)
+async def clock(request: pytest.FixtureRequest) -> FakeClock:
+    """The injected clock of `h`, at the test module's ``START`` (else a Monday morning)."""
+    return FakeClock(getattr(request.module, "START", MONDAY))
 
 
 @pytest_asyncio.fixture
-async def h(standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    """A harness on the injected clock (modules needing other settings define their own)."""
-    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock)
+async def h(
+    request: pytest.FixtureRequest, standin: BotAPIStandIn, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Harness]:
+    """A harness on the injected clock, with the test module's ``HARNESS`` settings (e.g.
+    ``clocked.HARNESS``: a fast tick; ``admins.HARNESS``: an admin and a channel)."""
+    settings = getattr(request.module, "HARNESS", {})
+    harness = Harness(standin, tmp_path / "cx.sqlite3", clock=clock, **settings)
     await harness.start()
     try:
         yield harness

@@ -57,3 +57,11 @@ async def take_quiz(user, lesson_message, lesson) -> None:
 def live(user, message):
     """The message as the user sees it now (edit events hold snapshots)."""
     return user.chat.messages[message.message_id]
+
+
+async def lesson_by_link(user, lesson):
+    """The learner opens ``lesson`` by its deep link (/start l_<id>): the lesson's message
+    (after the greeting or home that /start shows first)."""
+    await user.send(f"/start l_{lesson.id}")
+    await user.next_message()
+    return await user.next_message()

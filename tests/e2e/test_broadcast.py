@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from storage.sqlite import SQLiteStorage
-from tests.e2e.admins import (  # noqa: F401 (fixtures)
+from tests.e2e import admins
+from tests.e2e.admins import (
     ADMIN,
     CHANNEL_ID,
     LockedOnce,
     admin,
-    clock,
+    broadcast_running,
+    broadcast_to,
     copies,
     draft,
-    h,
     learners,
     make,
     until,
 )
 from tests.e2e.steps import live
+
+START, HARNESS = admins.START, admins.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_non_admins_see_nothing_of_the_admin_side(h):
@@ -99,12 +102,7 @@ async def test_pause_resume_and_a_queued_second_broadcast(standin, tmp_path, clo
     h = make(standin, tmp_path, clock, bulk_rate=10)
     await h.start()
     try:
-        users = await learners(h, ["en"] * 30)
-        boss = await admin(h)
-        controls = await draft(boss)
-        await boss.press(controls, "✅ Send now")
-        await until(lambda: sum(len(copies(u)) for u in users) >= 5)
-        await until(lambda: any(text == "⏸ Pause" for text, _ in live(boss, controls).buttons))
+        users, boss, controls = await broadcast_running(h, 30, 5, "⏸ Pause")
         await boss.press(controls, "⏸ Pause")
         await until(lambda: "paused" in live(boss, controls).text)
         await h.settle()  # the sends in flight at the pause have ended; nothing follows
@@ -138,10 +136,7 @@ async def test_pause_resume_and_a_queued_second_broadcast(standin, tmp_path, clo
 async def test_a_restart_mid_broadcast_resumes_without_duplicates(standin, tmp_path, clock):
     h = make(standin, tmp_path, clock, bulk_rate=25)
     await h.start()
-    users = await learners(h, ["en"] * 40)
-    boss = await admin(h)
-    controls = await draft(boss)
-    await boss.press(controls, "✅ Send now")
+    users, boss, controls = await broadcast_to(h, 40)
     await until(lambda: sum(len(copies(u)) for u in users) >= 10)
     await h.stop()  # graceful: the sends in flight finish and are recorded
     sent = sum(len(copies(u)) for u in users)
@@ -217,10 +212,7 @@ async def test_a_database_error_mid_broadcast_loses_and_repeats_nobody(standin, 
     h = make(standin, tmp_path, clock, storage_class=LockedOnce)
     await h.start()
     try:
-        users = await learners(h, ["en"] * 30)
-        boss = await admin(h)
-        controls = await draft(boss)
-        await boss.press(controls, "✅ Send now")
+        users, boss, controls = await broadcast_to(h, 30)
         await until(lambda: "finished" in live(boss, controls).text, 20)
         assert LockedOnce.failures == 0  # the fault did happen
         assert "Sent: 31 · failed: 0" in live(boss, controls).text  # 30 learners + the admin
@@ -325,12 +317,7 @@ async def test_cancel_a_running_broadcast_stops_it_after_the_sends_in_flight(
     h = make(standin, tmp_path, clock, bulk_rate=10)
     await h.start()
     try:
-        users = await learners(h, ["en"] * 30)
-        boss = await admin(h)
-        controls = await draft(boss)
-        await boss.press(controls, "✅ Send now")
-        await until(lambda: sum(len(copies(u)) for u in users) >= 3)
-        await until(lambda: any(text == "✖️ Cancel" for text, _ in live(boss, controls).buttons))
+        users, boss, controls = await broadcast_running(h, 30, 3, "✖️ Cancel")
         await boss.press(live(boss, controls), "✖️ Cancel")
         await until(lambda: "was cancelled" in live(boss, controls).text)
         await h.settle()  # the sends in flight have ended; nothing follows

@@ -8,7 +8,7 @@ import pytest
 
 from bot.i18n import translator
 from tests.e2e.reading import shown_options
-from tests.e2e.steps import answer_right, labels, plain
+from tests.e2e.steps import answer_right, labels, lesson_by_link, plain
 
 
 async def test_unknown_input_gets_a_hint_or_silence(harness, standin):
@@ -103,9 +103,7 @@ async def test_typing_during_a_quiz_points_to_the_answer_buttons(h, clock, lang,
     t = translator(lang)
     user = h.user(3108, "Ivan", lang)
     lesson = h.catalog.series_list(lang)[0].lessons[0]
-    await user.send(f"/start l_{lesson.id}")
-    await user.next_message()
-    shown = await user.next_message()
+    shown = await lesson_by_link(user, lesson)
     await user.press(shown, data=f"qs:{lesson.id}")
     asked = await user.next_message()
     assert len(asked.buttons) == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import translator
-from tests.e2e.steps import labels
+from tests.e2e.steps import labels, lesson_by_link
 
 
 @pytest.mark.parametrize(
@@ -38,9 +38,7 @@ async def test_a_lesson_has_a_way_home_that_keeps_the_lesson(h):
     user = h.user(3110, "Ivan", "ru")
     series = h.catalog.series_list("ru")[0]
     lesson = series.lessons[0]
-    await user.send(f"/start l_{lesson.id}")
-    await user.next_message()
-    shown = await user.next_message()
+    shown = await lesson_by_link(user, lesson)
     rows = [[b["text"] for b in row] for row in shown.inline_keyboard]
     assert rows[-1] == [t._("⬅️ Back to the series"), t._("🏠 Menu")]
     assert t._("Next lesson ➡️") in labels(shown)
@@ -55,9 +53,7 @@ async def test_back_to_the_series_from_a_lesson_keeps_the_lesson(h):
     user = h.user(3111, "Oksana", "uk")
     series = h.catalog.series_list("uk")[1]
     lesson = series.lessons[2]
-    await user.send(f"/start l_{lesson.id}")
-    await user.next_message()
-    shown = await user.next_message()
+    shown = await lesson_by_link(user, lesson)
     await user.press(shown, button_text=t._("⬅️ Back to the series"))
     page = await user.next_message()  # a new message, not an edit of the lesson
     assert page.text.startswith(series.series.title)

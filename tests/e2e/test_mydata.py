@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.admins import admin, clock, draft, h, learners, until  # noqa: F401 (fixtures)
+from tests.e2e import admins
+from tests.e2e.admins import admin, draft, learners, until
 from tests.e2e.steps import labels, live
+
+START, HARNESS = admins.START, admins.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_mydata_reads_as_the_rest_of_the_bot_and_deletes_everything(harness):

@@ -7,16 +7,14 @@ from bot.render.kit import lesson_counts_text
 from bot.services.lessons import LessonCounts
 from storage.sqlite import SQLiteStorage
 from tests.e2e.reading import button_for
-from tests.e2e.steps import plain
+from tests.e2e.steps import lesson_by_link, plain
 
 
 async def test_progress_and_old_buttons_survive_a_restart(harness):
     user = harness.user(2005, "Petro", "uk")
     series = harness.catalog.series_list("uk")[0]
     lesson = series.lessons[0]
-    await user.send(f"/start l_{lesson.id}")
-    await user.next_message()
-    shown = await user.next_message()
+    shown = await lesson_by_link(user, lesson)
     await user.press(shown, data=f"qs:{lesson.id}")
     first_question = await user.next_message()
 

@@ -114,6 +114,27 @@ async def test_stale_forged_and_double_pressed_buttons(harness):
     assert stale.text == t._(
         "That button is out of date: what it pointed to has changed or is gone."
     )
+    # Buttons to other things that are gone (a series, a quiz no longer in progress, a
+    # subscription there is none of): each says what, and offers the menu.
+    gone = {
+        "s:vanished-series:0": t._("This series is no longer available."),
+        "qs:vanished-lesson": t._("This lesson is no longer available."),
+        "qr:999999": t._("This quiz is over or has changed since."),
+        "sub:vanished-series": t._("This series is no longer available."),
+        "sp:vanished-series": t._("This subscription no longer exists."),
+        "spd:vanished-series": t._("This subscription no longer exists."),
+        "rc:vanished-series": t._("This series is no longer available."),
+        "rv:999999:0:0:1700000000": t._("That button is out of date."),  # no such card
+    }
+    for data, toast in gone.items():
+        await user.press_raw(listing, data)
+        assert await next_toast(user) == toast, data
+        if toast != t._("That button is out of date."):
+            assert (await user.next_message()).text == stale.text, data
+    series = harness.catalog.series_list("en")[0]
+    await user.press_raw(listing, f"sr:{series.id}")  # a real series, never subscribed to
+    assert await next_toast(user) == t._("This subscription no longer exists.")
+    assert (await user.next_message()).text == stale.text
 
     # Forged or malformed data: "out of date" in a toast, nothing stored; data no feature
     # knows at all also gets the menu (it may be a button of an older version of the bot).

@@ -12,7 +12,6 @@ Drips due during the kill arrive once each.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -26,13 +25,14 @@ import pytest
 from bot.app import pool_size
 from standin import BotAPIStandIn
 from standin.proxy import RoundRobin, listening_socket
+from tests.e2e.processes import bot_env
 from tests.postgres import postgres_dsn
 
 TOKEN = "555555555:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
-ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 5_000
 FIRST = 100_000
 DRIPPED = 30
+LEARNERS = range(FIRST, FIRST + RECIPIENTS)
 ADMIN = 42
 SECRET = "replica-secret_0123456789"
 TEXT = "📣 Replicas: one copy each."
@@ -54,23 +54,14 @@ async def prepare(dsn: str, schema: str) -> None:
     storage = PostgresStorage(dsn, schema=schema, pool_size=2)
     await storage.open()
     now = datetime.now(UTC)
+    seen = now - timedelta(days=1)
+    # no quiet hours: the drips must go out whatever the time of day the test runs
+    users = [(u, "U", "en", seen, seen, True, None, None) for u in [ADMIN, *LEARNERS]]
+    subscribed = [(u, "why-cx-fails", "active", now, now) for u in LEARNERS[:DRIPPED]]
     async with storage.pool.acquire() as con:
-        await con.copy_records_to_table(
-            "users",
-            records=[
-                (uid, "U", "en", now - timedelta(days=1), now - timedelta(days=1), True, None, None)
-                for uid in [ADMIN, *range(FIRST, FIRST + RECIPIENTS)]
-            ],
-            # no quiet hours: the drips must go out whatever the time of day the test runs
-            columns=COLUMNS,
-        )
-        await con.copy_records_to_table(
-            "subscriptions",
-            records=[
-                (uid, "why-cx-fails", "active", now, now) for uid in range(FIRST, FIRST + DRIPPED)
-            ],
-            columns=["user_id", "series_id", "status", "subscribed_at", "changed_at"],
-        )
+        await con.copy_records_to_table("users", records=users, columns=COLUMNS)
+        subscription = ["user_id", "series_id", "status", "subscribed_at", "changed_at"]
+        await con.copy_records_to_table("subscriptions", records=subscribed, columns=subscription)
     await storage.close()
 
 
@@ -138,22 +129,12 @@ async def until(check, within: float, what: str) -> None:
 
 async def replica(standin_url: str, dsn: str, sock: socket.socket, public: str, tmp: Path):
     """One ``cxcoach run`` serving its webhook on ``sock`` (bound here, handed over)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
-    env.update(
-        CXCOACH_BOT_TOKEN=TOKEN,
-        CXCOACH_BOT_API_URL=standin_url,
-        CXCOACH_DATABASE=dsn,
-        CXCOACH_WEBHOOK_URL=public,
-        CXCOACH_WEBHOOK_SOCKET_FD=str(sock.fileno()),
-        CXCOACH_WEBHOOK_SECRET=SECRET,
-        CXCOACH_LEASE_SECONDS="3",
-        CXCOACH_TICK_SECONDS="0.2",
-        CXCOACH_BULK_RATE="0",
-        CXCOACH_RATE_LIMIT="0",
-        CXCOACH_LOG_LEVEL="WARNING",
-        CXCOACH_ADMIN_IDS=str(ADMIN),
-        PYTHONPATH=str(ROOT),
-    )
+    env = bot_env(
+        bot_token=TOKEN, bot_api_url=standin_url, database=dsn, webhook_url=public,
+        webhook_socket_fd=str(sock.fileno()), webhook_secret=SECRET, lease_seconds="3",
+        tick_seconds="0.2", bulk_rate="0", rate_limit="0", log_level="WARNING",
+        admin_ids=str(ADMIN),
+    )  # fmt: skip
     port = sock.getsockname()[1]
     with (tmp / f"replica-{port}.log").open("wb") as log:  # a file: never a full pipe
         process = await asyncio.create_subprocess_exec(

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 
 from bot.i18n import translator
-from tests.e2e.clocked import at, clock, h, newcomer, question_in, take_quiz  # noqa: F401 (fixtures)
+from tests.e2e import clocked
+from tests.e2e.clocked import at, newcomer, question_in, take_quiz
 from tests.e2e.reading import button_for, letter_of, shown_options
 from tests.e2e.steps import plain
+
+START, HARNESS = clocked.START, clocked.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_review_cards_come_back_and_are_answered(h, clock):

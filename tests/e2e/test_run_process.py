@@ -2,48 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import subprocess
 import sys
-from pathlib import Path
 
 from standin import BotAPIStandIn
 from standin.proxy import listening_socket
+from tests.e2e.processes import bot_env, running
 
 TOKEN = "987654321:ZZHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_run_serves_users_and_never_logs_the_token(tmp_path):
     async with BotAPIStandIn(token=TOKEN, bot_username="cx_process_bot") as standin:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
-        env.update(
-            CXCOACH_BOT_TOKEN=TOKEN,
-            CXCOACH_BOT_API_URL=standin.url,
-            CXCOACH_DATABASE=str(tmp_path / "live.sqlite3"),
-            CXCOACH_LOG_LEVEL="DEBUG",  # the most talkative level must still hide the token
-            PYTHONPATH=str(ROOT),
-        )
-        output = (tmp_path / "bot.log").open("wb")  # a file: a talkative child never blocks
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
+        # the most talkative level must still hide the token
+        env = bot_env(bot_token=TOKEN, bot_api_url=standin.url, log_level="DEBUG",
+                      database=str(tmp_path / "live.sqlite3"))  # fmt: skip
+        async with running(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env):
             user = standin.user(3001, "Marta", language_code="ru")
             await user.send("/start")
             greeting = await user.next_message(timeout=30)
             assert "Я CX Coach" in greeting.text
             await user.send("/progress")
             assert (await user.next_message(timeout=10)).text.startswith("Ваш прогресс")
-        finally:
-            process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(process.wait(), 30)
-            output.close()
     log = (tmp_path / "bot.log").read_text(errors="replace")
-    assert process.returncode == 0, log[-2000:]
     assert "getUpdates" in log or "Application started" in log  # it did log at DEBUG
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
@@ -57,24 +37,14 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
     port = listening.getsockname()[1]
     secret = "s3cret-token_for-the-webhook"
     async with BotAPIStandIn(token=TOKEN, bot_username="cx_process_bot") as standin:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
-        env.update(
-            CXCOACH_BOT_TOKEN=TOKEN,
-            CXCOACH_BOT_API_URL=standin.url,
-            CXCOACH_DATABASE=str(tmp_path / "live.sqlite3"),
-            CXCOACH_WEBHOOK_URL=f"http://127.0.0.1:{port}",
-            CXCOACH_WEBHOOK_SOCKET_FD=str(listening.fileno()),
-            CXCOACH_WEBHOOK_SECRET=secret,
-            CXCOACH_LOG_LEVEL="DEBUG",
-            PYTHONPATH=str(ROOT),
-        )
-        output = (tmp_path / "bot.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=output, stderr=subprocess.STDOUT, pass_fds=(listening.fileno(),),
+        env = bot_env(
+            bot_token=TOKEN, bot_api_url=standin.url, database=str(tmp_path / "live.sqlite3"),
+            webhook_url=f"http://127.0.0.1:{port}", webhook_secret=secret, log_level="DEBUG",
+            webhook_socket_fd=str(listening.fileno()),
         )  # fmt: skip
-        listening.close()  # the child has its own copy
-        try:
+        bot = (sys.executable, "-m", "bot", "run")
+        async with running(*bot, cwd=tmp_path, env=env, pass_fds=(listening.fileno(),)):
+            listening.close()  # the child has its own copy
             user = standin.user(3002, "Taras", language_code="uk")
             await user.send("/start")  # delivered by the stand-in POSTing to the webhook
             assert "Я CX Coach" in (await user.next_message(timeout=30)).text
@@ -93,10 +63,5 @@ async def test_webhook_mode_serves_users_and_refuses_requests_without_the_secret
             await user.send("/help")
             assert (await user.next_message(timeout=30)).text.startswith("CX Coach — ")
             user.assert_no_event()
-        finally:
-            process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(process.wait(), 30)
-            output.close()
     log = (tmp_path / "bot.log").read_text(errors="replace")
-    assert process.returncode == 0, log[-2000:]
     assert TOKEN not in log and secret not in log

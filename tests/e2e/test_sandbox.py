@@ -4,10 +4,8 @@ with the bot in the terminal. With a token `cxcoach-dev run` is the real bot; th
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 from bot.config import Settings
 from standin import BotAPIStandIn
 from standin.sandbox import run_sandbox
+from tests.e2e.processes import bot_env, running
 
 BIN = Path(sys.executable).parent  # the virtualenv's console scripts
 
@@ -71,21 +70,11 @@ async def test_dev_run_with_a_token_in_dot_env_runs_the_real_bot(tmp_path):
             f"CXCOACH_BOT_API_URL={standin.url}\n"
             "CXCOACH_DATABASE=live.sqlite3\n"
         )
-        output = (tmp_path / "bot.log").open("wb")  # a file: a talkative child never blocks
-        process = await asyncio.create_subprocess_exec(
-            BIN / "cxcoach-dev", "run", cwd=tmp_path, env=clean_env(),
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
+        async with running(BIN / "cxcoach-dev", "run", cwd=tmp_path, env=clean_env()):
             user = standin.user(3003, "Olena", language_code="uk")
             await user.send("/start")
             assert "Я CX Coach" in (await user.next_message(timeout=30)).text
-        finally:
-            process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(process.wait(), 30)
-            output.close()
     log = (tmp_path / "bot.log").read_text(errors="replace")
-    assert process.returncode == 0, log[-2000:]
     assert "starting CX Coach against" in log and "No bot token" not in log
     assert (tmp_path / "live.sqlite3").exists()
     assert not (tmp_path / "sandbox.sqlite3").exists()
@@ -111,14 +100,12 @@ def test_production_run_without_a_token_says_how_to_try_the_bot(tmp_path):
 
 
 def test_run_with_a_bad_variable_says_which(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CXCOACH_")}
-    env["CXCOACH_ADMIN_IDS"] = "12,bob"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env=bot_env(admin_ids="12,bob"),
         timeout=60,
     )
     assert result.returncode == 2

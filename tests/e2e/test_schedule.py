@@ -9,18 +9,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storage.sqlite import SQLiteStorage
-from tests.e2e.clocked import (  # noqa: F401 (fixtures)
+from tests.e2e import clocked
+from tests.e2e.clocked import (
     FREE_TEXT_HINT,
     at,
     blocked,
-    clock,
-    h,
     labels,
     newcomer,
+    quiet_hours_picker,
+    restart_at,
     subscribe,
+    subscriber,
     take_quiz,
 )
 from tests.e2e.steps import wait_until
+
+START, HARNESS = clocked.START, clocked.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clock):
@@ -80,8 +84,7 @@ async def test_drip_arrives_at_local_time_one_lesson_a_day_then_the_recap(h, clo
 
 
 async def test_several_series_come_as_one_message(h, clock):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     await subscribe(user, "outside-in")
     clock.set(at(24, 7, 1))
     digest = await user.next_message()
@@ -93,11 +96,9 @@ async def test_several_series_come_as_one_message(h, clock):
 
 
 async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
-    await h.stop()
-    clock.set(at(27, 12))  # down from Monday to Friday noon: three slots missed
-    await h.start()
+    user = await subscriber(h)
+    await restart_at(h, clock, at(27, 12))  # down from Monday to Friday noon: three slots missed
+
     catch_up = await user.next_message()
     assert "Everything is fine as it is" in catch_up.text
     await h.settle()
@@ -107,8 +108,7 @@ async def test_restart_after_downtime_delivers_a_missed_slot_once(h, clock):
 
 
 async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     await h.stop()
     clock.set(at(24, 7, 1))
     crashed = SQLiteStorage(h.db_path)  # another process claims the slot, then dies
@@ -123,8 +123,7 @@ async def test_a_crash_between_claim_and_send_loses_nothing(h, clock):
 
 
 async def test_a_crash_during_the_send_never_sends_it_twice(h, clock):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     await h.stop()
     clock.set(at(24, 7, 1))
     crashed = SQLiteStorage(h.db_path)  # another process claims the slot, starts the send,
@@ -142,8 +141,7 @@ async def test_a_crash_during_the_send_never_sends_it_twice(h, clock):
 
 
 async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standin):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     standin.faults.add("sendMessage", kind="delay", seconds=0.6, chat_id=1001)
     sent_before = standin.call_counts["sendmessage"]
     clock.set(at(24, 7, 1))
@@ -161,8 +159,7 @@ async def test_a_graceful_stop_finishes_the_delivery_it_started(h, clock, standi
 
 
 async def test_flood_control_is_waited_out_and_the_drip_sent_once(h, clock, standin):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     standin.faults.add("sendMessage", kind="retry_after", retry_after=1, chat_id=1001)
     clock.set(at(24, 7, 1))
     assert "Everything is fine as it is" in (await user.next_message(timeout=5)).text
@@ -174,8 +171,7 @@ async def test_flood_control_is_waited_out_and_the_drip_sent_once(h, clock, stan
 
 
 async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock, standin):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     clock.set(at(24, 7, 1))
     await user.next_message()  # Tuesday's lesson
     standin.faults.add("sendMessage", kind="forbidden", chat_id=1001, times=None)
@@ -195,11 +191,9 @@ async def test_blocked_user_stops_deliveries_and_returns_with_progress(h, clock,
 
 
 async def test_quiet_hours_hold_a_late_catch_up_until_morning(h, clock):
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
-    await h.stop()
-    clock.set(at(24, 21, 30))  # 23:30 in Kyiv: the missed 09:00 slot is found in quiet hours
-    await h.start()
+    user = await subscriber(h)
+    # 23:30 in Kyiv: the missed 09:00 slot is found in quiet hours
+    await restart_at(h, clock, at(24, 21, 30))
     await h.settle()
     user.assert_no_event()
     clock.set(at(25, 6, 1))  # 08:01: quiet hours are over
@@ -255,8 +249,7 @@ async def test_settings_by_buttons_and_by_typing(h, clock):
 async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, clock):
     """A Kyiv learner who chose 22:30 before settings refused times inside the quiet hours
     (22:00-08:00): each weekday's lesson waits for the next morning, and none is skipped."""
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     # stored directly, with the slot the old engine planned: Monday 22:30
     await h.storage.set_prefs(1001, at(23, 20, 30), delivery_time=22 * 60 + 30)
     titles = [lesson.title for lesson in h.catalog.series("en", "why-cx-fails").lessons]
@@ -292,8 +285,7 @@ async def test_an_evening_time_in_quiet_hours_brings_every_weekdays_lesson(h, cl
 async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, clock, standin):
     """A 400 (e.g. a message too long) would come back on every retry: the slot is given up
     and the next one planned as usual, instead of a retry every 15 minutes forever."""
-    user = await newcomer(h)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h)
     standin.faults.add(
         "sendMessage",
         kind="bad_request",
@@ -324,8 +316,7 @@ async def test_a_message_telegram_refuses_is_not_resent_every_15_minutes(h, cloc
 
 
 async def test_the_days_picker_moves_the_drip_to_the_chosen_days(h, clock):
-    user = await newcomer(h, 1202)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h, 1202)
     await user.send("/settings")
     overview = await user.next_message()
     await user.press(overview, "📅 Days")
@@ -354,12 +345,8 @@ async def test_the_days_picker_moves_the_drip_to_the_chosen_days(h, clock):
 
 
 async def test_typed_quiet_hours_hold_a_catch_up_until_the_learners_own_morning(h, clock):
-    user = await newcomer(h, 1203)
-    await subscribe(user, "why-cx-fails")
-    await user.send("/settings")
-    overview = await user.next_message()
-    await user.press(overview, "🌙 Quiet hours")
-    quiet = await user.next_edit()
+    user = await subscriber(h, 1203)
+    quiet = await quiet_hours_picker(user)
     await user.press(quiet, "⌨️ Type them")
     await user.next_edit()
     await user.send("23:00-6:30")
@@ -368,13 +355,11 @@ async def test_typed_quiet_hours_hold_a_catch_up_until_the_learners_own_morning(
     stored = await h.storage.get_user(1203)
     assert (stored.quiet_start, stored.quiet_end) == (23 * 60, 6 * 60 + 30)
 
-    await h.stop()
-    clock.set(at(24, 20, 0))  # Tuesday 22:00 in Kyiv: the 09:00 slot was missed; awake
-    await h.start()
+    # Tuesday 22:00 in Kyiv: the 09:00 slot was missed; awake
+    await restart_at(h, clock, at(24, 20, 0))
     assert "Everything is fine as it is" in (await user.next_message()).text  # at once
-    await h.stop()
-    clock.set(at(25, 21, 30))  # Wednesday 23:30: missed again, now inside the quiet hours
-    await h.start()
+    # Wednesday 23:30: missed again, now inside the quiet hours
+    await restart_at(h, clock, at(25, 21, 30))
     await h.settle()
     user.assert_no_event()
     clock.set(at(26, 4, 31))  # Thursday 06:31 Kyiv: the learner's own morning, not 08:00
@@ -382,16 +367,11 @@ async def test_typed_quiet_hours_hold_a_catch_up_until_the_learners_own_morning(
 
 
 async def test_quiet_hours_off_lets_a_catch_up_come_at_night(h, clock):
-    user = await newcomer(h, 1204)
-    await subscribe(user, "why-cx-fails")
-    await user.send("/settings")
-    overview = await user.next_message()
-    await user.press(overview, "🌙 Quiet hours")
-    quiet = await user.next_edit()
+    user = await subscriber(h, 1204)
+    quiet = await quiet_hours_picker(user)
     await user.press(quiet, "Off")
     assert "Quiet hours: off" in (await user.next_edit()).text
     assert (await h.storage.get_user(1204)).quiet_start is None
-    await h.stop()
-    clock.set(at(25, 0, 30))  # Wednesday 02:30 in Kyiv: a missed slot, no quiet hours
-    await h.start()
+    # Wednesday 02:30 in Kyiv: a missed slot, no quiet hours
+    await restart_at(h, clock, at(25, 0, 30))
     assert "Everything is fine as it is" in (await user.next_message()).text

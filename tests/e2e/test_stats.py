@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.e2e.admins import admin, clock, h, learners  # noqa: F401 (fixtures)
+from tests.e2e import admins
+from tests.e2e.admins import admin, learners
+
+START, HARNESS = admins.START, admins.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_stats_chart_and_export(h):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.clocked import at, clock, h, labels, newcomer, subscribe  # noqa: F401 (fixtures)
+from tests.e2e import clocked
+from tests.e2e.clocked import at, labels, newcomer, subscribe, subscriber
 from tests.e2e.steps import next_toast
+
+START, HARNESS = clocked.START, clocked.HARNESS  # the clock and settings of the fixture h
 
 
 async def test_unsubscribe_can_be_undone_and_pause_from_a_drip_keeps_the_lesson(h, clock):
@@ -37,8 +40,7 @@ async def test_unsubscribe_can_be_undone_and_pause_from_a_drip_keeps_the_lesson(
 
 
 async def test_unsubscribing_stops_the_drip(h, clock):
-    user = await newcomer(h, 1201)
-    await subscribe(user, "why-cx-fails")
+    user = await subscriber(h, 1201)
     clock.set(at(24, 7, 1))  # Tuesday 09:01 Kyiv: the first lesson
     assert "Everything is fine as it is" in (await user.next_message()).text
     await user.send("/subscriptions")

@@ -11,10 +11,14 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
+from telegram import Bot as PTBBot
 
+from standin import BotAPIStandIn, SimUser
 from storage.sqlite import SQLiteStorage
 from storage.store import Storage
 from tests.postgres import postgres_dsn
+from tests.unit.standins import TOKEN, USER_ID
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -42,3 +46,28 @@ async def db(request, tmp_path) -> AsyncIterator[Storage]:
         await storage.close()
         await admin.execute(f"DROP SCHEMA {schema} CASCADE")
         await admin.close()
+
+
+@pytest_asyncio.fixture
+async def standin() -> AsyncIterator[BotAPIStandIn]:
+    """A running stand-in with one user (Olena, Ukrainian Telegram)."""
+    server = BotAPIStandIn(token=TOKEN)
+    await server.start()
+    server.user(USER_ID, "Olena", language_code="uk")
+    yield server
+    await server.stop()
+
+
+@pytest_asyncio.fixture
+async def bot(standin: BotAPIStandIn) -> AsyncIterator[PTBBot]:
+    """PTB's real Bot pointed at the stand-in."""
+    async with PTBBot(
+        TOKEN, base_url=standin.base_url, base_file_url=standin.base_file_url
+    ) as ptb_bot:
+        yield ptb_bot
+
+
+@pytest.fixture
+def user(standin: BotAPIStandIn) -> SimUser:
+    """The stand-in's simulated user."""
+    return standin.user(USER_ID)

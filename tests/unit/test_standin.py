@@ -8,10 +8,8 @@ getChatMenuButton for planned features; ``test_standin_updates.py`` checks that 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from telegram import Bot as PTBBot
 from telegram import (
     BotCommand,
@@ -33,35 +31,9 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from standin import BotAPIStandIn, NoBotResponse, SimUser
+from tests.unit.standins import USER_ID
 
-TOKEN = "123456:TEST-TOKEN"
-USER_ID = 1001
 GROUP_ID = -1001234
-
-
-@pytest_asyncio.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    """A running stand-in with one user."""
-    server = BotAPIStandIn(token=TOKEN, bot_username="cxcoach_test_bot")
-    await server.start()
-    server.user(USER_ID, "Olena", language_code="uk")
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
-async def bot(standin: BotAPIStandIn) -> AsyncIterator[PTBBot]:
-    """PTB's real Bot pointed at the stand-in."""
-    async with PTBBot(
-        TOKEN, base_url=standin.base_url, base_file_url=standin.base_file_url
-    ) as ptb_bot:
-        yield ptb_bot
-
-
-@pytest.fixture
-def user(standin: BotAPIStandIn) -> SimUser:
-    """The default simulated user."""
-    return standin.user(USER_ID)
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:

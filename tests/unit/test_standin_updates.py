@@ -27,32 +27,7 @@ from telegram.ext import (
 )
 
 from standin import BotAPIStandIn, SimUser
-
-TOKEN = "123456:TEST-TOKEN"
-USER_ID = 1001
-
-
-@pytest_asyncio.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    """A running stand-in with one user."""
-    server = BotAPIStandIn(token=TOKEN)
-    await server.start()
-    server.user(USER_ID, "Olena", language_code="uk")
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
-async def bot(standin: BotAPIStandIn) -> AsyncIterator[PTBBot]:
-    """PTB's real Bot pointed at the stand-in."""
-    async with PTBBot(TOKEN, base_url=standin.base_url) as ptb_bot:
-        yield ptb_bot
-
-
-@pytest.fixture
-def user(standin: BotAPIStandIn) -> SimUser:
-    """The default simulated user."""
-    return standin.user(USER_ID)
+from tests.unit.standins import TOKEN, USER_ID
 
 
 @pytest_asyncio.fixture

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.services import quiz, start
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from content.model import Catalog, SeriesContent
 from tests import lessons as made
 from tests.hermetic import HermeticSettings
@@ -89,7 +91,8 @@ async def test_what_next_reads_the_quiz_in_progress_and_the_latest_quiz(db):
     midway = await start.what_next(env, me, "en")
     assert midway.quiz.attempt.id == attempt.id and midway.quiz.index == 1
     assert await start.resumable_quiz(env, me, "en", attempt.id) is not None
-    assert await start.resumable_quiz(env, stranger, "en", attempt.id) is None  # not theirs
+    with pytest.raises(Gone):  # not theirs
+        await start.resumable_quiz(env, stranger, "en", attempt.id)
     assert await quiz.waiting_quiz(env, me, "en") is not None
     clock[0] = NOW + quiz.QUIZ_WAIT * 2
     assert await quiz.waiting_quiz(env, me, "en") is None  # left long ago
@@ -97,7 +100,8 @@ async def test_what_next_reads_the_quiz_in_progress_and_the_latest_quiz(db):
     await db.record_answer(attempt.id, 1, 1, 0, True, NOW)
     after = await start.what_next(env, me, "en")
     assert after.quiz is None and after.lesson.lesson.id == "a2" and after.lesson.started
-    assert await start.resumable_quiz(env, me, "en", attempt.id) is None  # finished
+    with pytest.raises(Gone):  # finished
+        await start.resumable_quiz(env, me, "en", attempt.id)
 
 
 def test_broken_deep_links_say_what_they_were_for():

@@ -9,32 +9,13 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.transport import AiohttpRequest, _safe, make_request
-from standin import BotAPIStandIn, SimUser
-
-TOKEN = "123456:TEST-TOKEN-0123456789abcdefghij"
-USER_ID = 2002
-
-
-@pytest_asyncio.fixture
-async def standin() -> AsyncIterator[BotAPIStandIn]:
-    server = BotAPIStandIn(token=TOKEN)
-    await server.start()
-    server.user(USER_ID, "Taras", language_code="uk")
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def user(standin: BotAPIStandIn) -> SimUser:
-    return standin.user(USER_ID)
+from tests.unit.standins import TOKEN, USER_ID
 
 
 @pytest.fixture(params=["aiohttp", "httpx"])
