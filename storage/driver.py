@@ -72,7 +72,12 @@ def aware(value: datetime) -> datetime:
 def iso(value: datetime) -> str:
     """The text form of a stored time (fixed width, so text order is time order): SQLite
     keeps times this way, and /mydata and /export show this form on both backends."""
-    return aware(value).astimezone(UTC).isoformat(timespec="microseconds")
+    if value.tzinfo is not UTC:  # most are UTC already: read back, or the clock's now
+        value = aware(value).astimezone(UTC)
+    return value.isoformat(timespec="microseconds")
+
+
+_ABSENT = object()
 
 
 @functools.cache
@@ -83,13 +88,11 @@ def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
 def record(cls: type[_T], row: Row, /, **values: Any) -> _T:
     """A domain record from a row whose columns carry its fields' names (``bool`` fields
     made bool: SQLite keeps 0/1); ``values`` give the fields that are not plain columns."""
-    columns = set(row.keys())
-    found = {
-        name: (bool(row[name]) if is_bool else row[name])
-        for name, is_bool in _fields(cls)
-        if name in columns and name not in values
-    }
-    return cls(**found, **values)
+    found = dict(values)
+    for name, is_bool in _fields(cls):
+        if name not in found and (value := row.get(name, _ABSENT)) is not _ABSENT:
+            found[name] = bool(value) if is_bool else value
+    return cls(**found)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ with ``asyncio.sleep`` up to :data:`BUSY_TIMEOUT` seconds, never by blocking the
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import sqlite3
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -83,25 +83,31 @@ def _params(params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _param(value) for name, value in params.items()}
 
 
-@functools.lru_cache(maxsize=1024)
-def _plan(names: tuple[str, ...]) -> tuple[Callable[[Any], Any] | None, ...]:
-    return tuple(
-        datetime.fromisoformat
-        if name in TIME_COLUMNS
-        else date.fromisoformat
-        if name in DATE_COLUMNS
-        else None
-        for name in names
+_Shape = tuple[tuple[str, ...], tuple[tuple[int, str, Callable[[str], Any]], ...]]
+_shapes: weakref.WeakKeyDictionary[sqlite3.Cursor, _Shape] = weakref.WeakKeyDictionary()
+
+
+def _shape(cursor: sqlite3.Cursor) -> _Shape:
+    """A statement's column names and which of them to convert, worked out once per cursor
+    (``description`` builds a fresh tuple on every access: per row, it was a claim's cost)."""
+    names = tuple(column[0] for column in cursor.description)
+    convert = tuple(
+        (i, name, datetime.fromisoformat if name in TIME_COLUMNS else date.fromisoformat)
+        for i, name in enumerate(names)
+        if name in TIME_COLUMNS or name in DATE_COLUMNS
     )
+    _shapes[cursor] = shape = (names, convert)
+    return shape
 
 
 def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
     """Rows as dicts, times as datetimes and days as dates (as asyncpg gives them)."""
-    names = tuple(column[0] for column in cursor.description)
-    return {
-        name: value if convert is None or value is None else convert(value)
-        for name, value, convert in zip(names, values, _plan(names), strict=True)
-    }
+    names, convert = _shapes.get(cursor) or _shape(cursor)
+    row = dict(zip(names, values, strict=True))
+    for i, name, parse in convert:
+        if values[i] is not None:
+            row[name] = parse(values[i])
+    return row
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
