@@ -243,3 +243,41 @@ def team_name_key(name: str) -> str:
 
 
 PREF_FIELDS = ("timezone", "delivery_time", "delivery_days", "quiet_start", "quiet_end")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A learner's word on a lesson after its quiz (one per learner and lesson: a retake's
+    replaces it)."""
+
+    user_id: int
+    lesson_id: str
+    attempt_id: int  # the attempt it followed
+    usefulness: int | None  # 1..5 for the learner's work; None: skipped
+    unclear: str | None  # "what was unclear?", as written
+    answered_at: datetime
+
+
+# A commitment's life: "not now" is declined; "I'll try it" is open until the daily slot
+# asks; "not yet" once makes it later (asked again), twice not_yet; done and failed close it.
+COMMITMENT_STATUSES = ("declined", "open", "later", "done", "not_yet", "failed")
+OPEN_COMMITMENTS = ("open", "later")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """The week's action of a lesson, taken on (or not) and followed up."""
+
+    id: int
+    user_id: int
+    lesson_id: str
+    made_at: datetime
+    status: str  # one of COMMITMENT_STATUSES
+    follow_up_at: datetime | None  # when a daily slot asks "did you try it?"
+    asked: int  # follow-ups sent
+    answered_at: datetime | None
+    note: str | None  # "what happened", as written
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_COMMITMENTS

@@ -87,26 +87,19 @@ _Shape = tuple[tuple[str, ...], tuple[tuple[int, str, Callable[[str], Any]], ...
 _shapes: weakref.WeakKeyDictionary[sqlite3.Cursor, _Shape] = weakref.WeakKeyDictionary()
 
 
-def _shape(cursor: sqlite3.Cursor) -> _Shape:
-    """A statement's column names and which of them to convert, worked out once per cursor
-    (``description`` builds a fresh tuple on every access: per row, it was a claim's cost)."""
-    names = tuple(column[0] for column in cursor.description)
-    convert = tuple(
-        (i, name, datetime.fromisoformat if name in TIME_COLUMNS else date.fromisoformat)
-        for i, name in enumerate(names)
-        if name in TIME_COLUMNS or name in DATE_COLUMNS
-    )
-    _shapes[cursor] = shape = (names, convert)
-    return shape
-
-
 def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
-    """Rows as dicts, times as datetimes and days as dates (as asyncpg gives them)."""
-    names, convert = _shapes.get(cursor) or _shape(cursor)
-    row = dict(zip(names, values, strict=True))
-    for i, name, parse in convert:
+    """Rows as dicts, times as datetimes and days as dates (as asyncpg gives them); names
+    and converters worked out once per cursor (``description`` is rebuilt on each access)."""
+    if (shape := _shapes.get(cursor)) is None:
+        names = tuple(column[0] for column in cursor.description)
+        parse = {**dict.fromkeys(TIME_COLUMNS, datetime.fromisoformat),
+                 **dict.fromkeys(DATE_COLUMNS, date.fromisoformat)}  # fmt: skip
+        convert = tuple((i, name, parse[name]) for i, name in enumerate(names) if name in parse)
+        _shapes[cursor] = shape = (names, convert)
+    row = dict(zip(shape[0], values, strict=True))
+    for i, name, parse_value in shape[1]:
         if values[i] is not None:
-            row[name] = parse(values[i])
+            row[name] = parse_value(values[i])
     return row
 
 
