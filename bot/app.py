@@ -26,11 +26,16 @@ from bot.delivery import DeliveryEngine
 from bot.features import (
     assessment,
     broadcast,
+    commitments,
     errors,
-    fallback,
+    fallback,  # text no feature took; typed input the bot asked for goes to its feature
+    feedback,
+    journal,
     lessons,
+    lift,
     membership,
     mydata,
+    plan,
     privacy,
     progress,
     quiz,
@@ -39,6 +44,7 @@ from bot.features import (
     stats,
     subscriptions,
     teams,
+    templates,
 )
 from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
@@ -62,16 +68,22 @@ FEATURES = (
     start,
     lessons,
     quiz,
+    feedback,
+    commitments,
+    journal,
     progress,
     subscriptions,
     review,
     assessment,
+    plan,  # /plan: from the latest self-assessment
+    lift,
     teams,
+    templates,
     mydata,
     privacy,
     membership,
-    settings_feature,  # its typed-input handler takes free text before the fallback
-    fallback,
+    settings_feature,
+    fallback,  # text no feature took; typed input the bot asked for goes to its feature
     errors,
 )
 

@@ -47,6 +47,13 @@ are derived from that declaration. The encodings:
     tm:<verb>:<team>          team: r results, l leave (asks), ll leave (confirmed),
                               d delete (asks), dd delete (confirmed)
     md:del / md:yes           /mydata: delete everything / confirmed
+    p90                       /plan: send the 90-day plan as a PDF
+    tpl:<template>            /templates: send a template's file (XLSX or DOCX)
+    al:<page>[:n]             /stats: lesson analytics, page n (:n as a new message)
+    ald:<lesson>:<page>       /stats: one lesson's figures (back to page n); admins only
+    alc                       /stats: the lessons' chart (admins only)
+    tml:<team>:<page>[:n]     a team's lessons, page n (the manager only; :n new message)
+    tmd:<team>:<lesson>:<p>   a team's figures on one lesson (the manager only)
 """
 
 from __future__ import annotations
@@ -309,6 +316,45 @@ class Answer(Callback, prefix="qa"):
     position: Count  # where the option was shown: 0 = A
 
 
+# After a quiz: was the lesson useful (feedback), and its week's action (commitments).
+class RateLesson(Callback, prefix="fr"):
+    attempt_id: Count  # the attempt the rating follows (a retake asks again)
+    usefulness: Annotated[int, Int(range(6))]  # 1..5; 0: skipped
+
+
+class SkipUnclear(Callback, prefix="fu"):
+    lesson_id: Id
+
+
+class Commit(Callback, prefix="cm"):
+    lesson_id: Id
+    taken: Annotated[bool, Choice({"y": True, "n": False})]  # "I'll try it" / "Not now"
+
+
+class FollowUp(Callback, prefix="cf"):
+    commitment_id: Count
+    answer: Annotated[str, Choice({"d": "done", "l": "later", "f": "failed"})]
+
+
+class SkipNote(Callback, prefix="cn"):
+    commitment_id: Count
+
+
+class Journal(Callback, prefix="jr"):
+    page: Count = 0
+
+
+# A finished series' obstacles re-rated: the confidence lift.
+class LiftStart(Callback, prefix="ls"):
+    series_id: Id
+
+
+class LiftRate(Callback, prefix="lr"):
+    assessment_id: Count
+    index: Count
+    rating: Annotated[int, Int(range(1, 6))]
+
+
 class Progress(Callback, prefix="prog"): ...
 
 
@@ -443,3 +489,37 @@ class TeamAction(Callback, prefix="tm"):
 
 class MyData(Callback, prefix="md"):
     confirmed: Annotated[bool, Choice({"del": False, "yes": True})]
+
+
+# Lesson analytics: /stats (admins) and a team's lessons (its manager); rights checked on
+# every press.
+class StatsLessons(Callback, prefix="al"):
+    page: Count = 0
+    new: Flagged = False  # from the /stats message, which stays
+
+
+class StatsLesson(Callback, prefix="ald"):
+    lesson_id: Id
+    page: Count = 0  # the list's page to go back to
+
+
+class StatsChart(Callback, prefix="alc"): ...
+
+
+class TeamLessons(Callback, prefix="tml"):
+    team_id: Count
+    page: Count = 0
+    new: Flagged = False  # from the team's results, which stay
+
+
+class TeamLesson(Callback, prefix="tmd"):
+    team_id: Count
+    lesson_id: Id
+    page: Count = 0  # the list's page to go back to
+
+
+class PlanPdf(Callback, prefix="p90"): ...  # /plan: the 90-day plan as a PDF
+
+
+class TemplateFile(Callback, prefix="tpl"):
+    template_id: Id  # /templates: send this template's file (an unknown id: Gone)

@@ -8,6 +8,7 @@ an untyped ``bot_data`` dict.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,10 @@ class BotData:
     engine: DeliveryEngine
     broadcasts: BroadcastRunner
     metrics: Metrics
+
+    def __init__(self) -> None:
+        # typed-input kind (users.awaiting) -> the feature function that reads it
+        self.typed: dict[str, Callable[..., Awaitable[None]]] = {}
 
 
 class CxContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -144,7 +144,8 @@ class DeliveryEngine(SingleRun):
         if ready > now:
             return await self._finish(claim, DeliveryOutcome("deferred", next_slot_at=ready), now)
         state, facts = await learner_state(self.storage, user, language, now)
-        if not in_training(state.subscriptions, facts.has_cards, state.has_progress):
+        assessed = state.assessed_at is not None
+        if not in_training(state.subscriptions, facts.has_cards, state.has_progress, assessed):
             return await self._finish(claim, DeliveryOutcome("empty"), now)
         plan = plan_slot(self.catalog, state, now)
         t = translator(language)
@@ -185,6 +186,8 @@ class DeliveryEngine(SingleRun):
             nudge=plan.is_nudge,
             next_slot_at=next_slot(prefs, now, counted),
             counted_at=counted,
+            follow_up=plan.follow_up[0] if plan.follow_up else None,
+            retake=plan.retake,
         )
         return await self._finish(claim, outcome, now)
 

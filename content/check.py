@@ -172,7 +172,8 @@ def _structure_matches(result: LoadResult, where) -> list[Problem]:
     shape: dict[str, dict[str, tuple]] = defaultdict(dict)
     for lang in LANGUAGES:
         for sc in catalog.series_list(lang):
-            shape[lang][f"series {sc.id}"] = ("series", sc.id, sc.series.order)
+            series = sc.series
+            shape[lang][f"series {sc.id}"] = ("series", sc.id, series.order, series.practice)
             for lesson in sc.lessons:
                 quiz_shape = tuple((len(q.options), q.correct) for q in lesson.quiz)
                 shape[lang][f"lesson {lesson.id}"] = (
@@ -201,8 +202,8 @@ def _structure_matches(result: LoadResult, where) -> list[Problem]:
                     Problem(
                         path,
                         line,
-                        f"{key} differs from {ref_lang} (series, order, source, or quiz "
-                        "options/correct answers must match across languages)",
+                        f"{key} differs from {ref_lang} (series, order, practice flag, source, "
+                        "or quiz options/correct answers must match across languages)",
                     )
                 )
     return problems

@@ -130,6 +130,9 @@ class Series(_Strict):
     summary: str = Field(min_length=1, max_length=200, description="one line for lists")
     intro: str = Field(min_length=1, max_length=1500)
     recap: str = Field(min_length=1, max_length=1500)
+    # A practice series (the closing one) teaches no obstacle of its own: /assess does not
+    # rate its lessons. Its lessons are read, quizzed and reviewed like any other.
+    practice: bool = False
 
 
 @dataclass(frozen=True)

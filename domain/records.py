@@ -125,6 +125,8 @@ class DeliveryOutcome:
     next_slot_at: datetime | None = None
     # sent: the moment it counts for (schedule.counts_for), kept as last_slot_at; None: now
     counted_at: datetime | None = None
+    follow_up: int | None = None  # sent: the commitment asked about ("did you try it?")
+    retake: int | None = None  # sent: the assessment whose re-take was offered
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,11 @@ class TrainingFacts:
     completed: frozenset[str]
     reviews_due: int
     has_cards: bool
+    follow_up: Commitment | None = None  # a commitment whose "did you try it?" is due
+    # the latest full self-assessment: when it was finished, whether a re-take was offered
+    assessed_at: datetime | None = None
+    retake_offered: bool = False
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,7 @@ class Assessment:
     started_at: datetime
     finished_at: datetime | None
     ratings: dict[str, int]  # lesson (obstacle) id -> 1..5
+    scope: str | None = None  # None: a full /assess; a series id: that series re-rated
 
 
 @dataclass(frozen=True)
@@ -281,3 +289,36 @@ class Commitment:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_COMMITMENTS
+
+
+@dataclass(frozen=True)
+class LessonTally:
+    """One lesson's figures as counted over a group of learners (everyone, or a team's
+    members but the viewer), each with how many learners it comes from (its contributors):
+    the screens may show a figure only from enough of them."""
+
+    lesson_id: str
+    readers: int = 0  # learners who opened it
+    finishers: int = 0  # ... and completed it (finished its quiz)
+    # per question: each learner's first answer (their earliest attempt), as (n, right)
+    first_answers: tuple[QuestionStats, ...] = ()
+    raters: int = 0  # learners who rated its usefulness (skips not counted)
+    usefulness_sum: int = 0  # the sum of those ratings (1..5 each)
+    commenters: int = 0  # learners whose "what was unclear?" is written
+    # commitments, one per learner: their latest taken one, else a declined one
+    committers: int = 0  # learners who took it on or declined it
+    declined: int = 0
+    done: int = 0
+    failed: int = 0
+    not_yet: int = 0
+    still_open: int = 0  # open or later: not answered for good yet
+
+
+@dataclass(frozen=True)
+class LessonComment:
+    """A "what was unclear?" as written, with nothing that says who wrote it, nor when
+    beyond the month."""
+
+    lesson_id: str
+    month: str  # "2026-11" (UTC)
+    text: str

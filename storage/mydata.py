@@ -11,6 +11,8 @@ from storage.driver import Driver, iso
 PERSONAL_TABLES = {
     "lessons": ("lesson_progress", "user_id"),
     "quiz_answers": ("quiz_answers", "user_id"),
+    "lesson_feedback": ("lesson_feedback", "user_id"),
+    "commitments": ("commitments", "user_id"),
     "review_cards": ("review_cards", "user_id"),
     "review_history": ("review_log", "user_id"),
     "subscriptions": ("subscriptions", "user_id"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from domain.records import Claim, DeliveryOutcome, SubscriptionRow, TrainingFacts
+from domain.records import Claim, Commitment, DeliveryOutcome, SubscriptionRow, TrainingFacts
+from storage.commitments import ASKED
+from storage.commitments import DUE as FOLLOW_UP_DUE
 from storage.driver import Driver, offloaded, record
 from storage.subscriptions import OF_USER
 from storage.users import user_record
@@ -31,6 +33,11 @@ CARDS = (
     "SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE due_at <= :now) AS due "
     "FROM review_cards WHERE user_id = :u"
 )
+LATEST_ASSESSMENT = (
+    "SELECT id, finished_at, retake_offered_at FROM assessments WHERE user_id = :u "
+    "AND scope IS NULL AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+)
+RETAKE_OFFERED = "UPDATE assessments SET retake_offered_at = :now WHERE id = :id"
 FINISH = (
     "UPDATE deliveries SET status = :status, kind = :kind, lessons = :lessons, "
     "finished_at = :now WHERE user_id = :u AND slot_at = :slot"
@@ -111,12 +118,18 @@ class ScheduleStore:
         subs = await self.db.fetch(OF_USER, u=user_id)
         lessons = await self.db.fetch(LESSONS, u=user_id)
         cards = await self.db.fetchrow(CARDS, now=now, u=user_id)
+        follow_up = await self.db.fetchrow(FOLLOW_UP_DUE, u=user_id, now=now)
+        assessed = await self.db.fetchrow(LATEST_ASSESSMENT, u=user_id)
         return TrainingFacts(
             subscriptions=tuple(record(SubscriptionRow, row) for row in subs),
             opened=frozenset(row["lesson_id"] for row in lessons),
             completed=frozenset(row["lesson_id"] for row in lessons if row["done"]),
             reviews_due=int(cards["due"]) if cards else 0,
             has_cards=bool(cards and cards["n"]),
+            follow_up=record(Commitment, follow_up) if follow_up else None,
+            assessed_at=assessed["finished_at"] if assessed else None,
+            retake_offered=bool(assessed and assessed["retake_offered_at"]),
+            assessment_id=assessed["id"] if assessed else None,
         )
 
     async def finish_delivery(
@@ -136,6 +149,10 @@ class ScheduleStore:
             if sent and o.finished_series:
                 done = [{"now": now, "u": user_id, "s": s} for s in o.finished_series]
                 await tx.write_many(SERIES_DONE, done)
+            if sent and o.follow_up is not None:
+                await tx.write(ASKED, id=o.follow_up)
+            if sent and o.retake is not None:
+                await tx.write(RETAKE_OFFERED, id=o.retake, now=now)
             await tx.write(NEXT.format(**times), next=o.next_slot_at, delivered=sent,
                            counted=o.counted_at or now, nudge=nudge, now=now, nudges=int(nudge),
                            u=user_id)  # fmt: skip

@@ -1,16 +1,111 @@
-"""The admins' numbers: /stats, the hardest questions, the 30-day chart, /export."""
+"""The admins' numbers: /stats, the hardest questions, the 30-day chart, /export; and each
+lesson's figures (readers, first answers, usefulness, commitments, "unclear" comments), counted
+once here for everyone and, by ``storage/teams.py``, for a team's members but the viewer."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from domain.records import QuestionStats, Stats
-from storage.driver import Driver, iso, offloaded
+from domain.records import LessonComment, LessonTally, QuestionStats, Stats
+from storage.driver import Driver, Executor, iso, offloaded
 
 _LANGUAGE = (
     "COALESCE(language, CASE WHEN lower(substr(tg_language, 1, 2)) IN ('en', 'ru', 'uk') "
     "THEN lower(substr(tg_language, 1, 2)) ELSE :default END)"
 )
+
+# Each lesson's figures. Every query counts the learners whose rows pass ``{who}``: EVERYONE
+# for the admins, a team's members but the viewer for a manager (storage/teams.py). The
+# fragment is one of these constants, never text from outside.
+EVERYONE = "1 = 1"
+READERS = (
+    "SELECT lesson_id, COUNT(*) AS readers, COUNT(completed_at) AS finishers "
+    "FROM lesson_progress WHERE {who} GROUP BY lesson_id"
+)
+# Each learner's FIRST answer to each question (from their earliest attempt at the lesson
+# that reached it): what the lesson taught, before the quiz's own explanations and retakes.
+FIRST_ANSWERS = (
+    "SELECT lesson_id, question, COUNT(*) AS n, SUM(correct) AS ok FROM ("
+    "SELECT lesson_id, question, correct, ROW_NUMBER() OVER ("
+    "PARTITION BY user_id, lesson_id, question ORDER BY attempt_id) AS k "
+    "FROM quiz_answers WHERE {who}) AS firsts WHERE k = 1 GROUP BY lesson_id, question"
+)
+FEEDBACK = (
+    "SELECT lesson_id, COUNT(usefulness) AS raters, COALESCE(SUM(usefulness), 0) AS total, "
+    "COUNT(*) FILTER (WHERE unclear <> '') AS commenters "
+    "FROM lesson_feedback WHERE {who} GROUP BY lesson_id"
+)
+# One commitment per learner and lesson: their latest taken one, else their latest declined
+# one (a learner who took it on and later said "not now" on a retake took it on).
+COMMITMENTS = (
+    "SELECT lesson_id, COUNT(*) AS committers, "
+    "COUNT(*) FILTER (WHERE status = 'declined') AS declined, "
+    "COUNT(*) FILTER (WHERE status = 'done') AS done, "
+    "COUNT(*) FILTER (WHERE status = 'failed') AS failed, "
+    "COUNT(*) FILTER (WHERE status = 'not_yet') AS not_yet, "
+    "COUNT(*) FILTER (WHERE status IN ('open', 'later')) AS still_open FROM ("
+    "SELECT lesson_id, status, ROW_NUMBER() OVER (PARTITION BY user_id, lesson_id "
+    "ORDER BY CASE WHEN status = 'declined' THEN 1 ELSE 0 END, id DESC) AS k "
+    "FROM commitments WHERE {who}) AS latest WHERE k = 1 GROUP BY lesson_id"
+)
+_COMMITMENT_COUNTS = ("committers", "declined", "done", "failed", "not_yet", "still_open")
+# The texts, newest first; the time leaves storage as its month only, the author not at all.
+COMMENTS = (
+    "SELECT lesson_id, unclear, answered_at FROM lesson_feedback "
+    "WHERE {who} AND unclear <> '' ORDER BY answered_at DESC, lesson_id LIMIT :limit"
+)
+ONE_LESSON = " AND lesson_id = :lesson"
+NO_LIMIT = 10**9
+
+
+async def count_lessons(db: Executor, who: str, **params: object) -> list[LessonTally]:
+    """Every lesson with any figure, counted over the learners ``who`` selects (``params``
+    fill its parameters); lessons nobody opened, answered, rated or committed to are absent."""
+    counts: dict[str, dict[str, int]] = {}
+    answers: dict[str, list[QuestionStats]] = {}
+    for row in await db.fetch(READERS.format(who=who), **params):
+        counts.setdefault(row["lesson_id"], {}).update(
+            readers=int(row["readers"]), finishers=int(row["finishers"])
+        )
+    for row in await db.fetch(FIRST_ANSWERS.format(who=who), **params):
+        lesson_id = row["lesson_id"]
+        counts.setdefault(lesson_id, {})
+        answers.setdefault(lesson_id, []).append(
+            QuestionStats(lesson_id, int(row["question"]), int(row["n"]), int(row["ok"]))
+        )
+    for row in await db.fetch(FEEDBACK.format(who=who), **params):
+        counts.setdefault(row["lesson_id"], {}).update(
+            raters=int(row["raters"]),
+            usefulness_sum=int(row["total"]),
+            commenters=int(row["commenters"]),
+        )
+    for row in await db.fetch(COMMITMENTS.format(who=who), **params):
+        counts.setdefault(row["lesson_id"], {}).update(
+            {name: int(row[name]) for name in _COMMITMENT_COUNTS}
+        )
+    return [
+        LessonTally(
+            lesson_id,
+            first_answers=tuple(sorted(answers.get(lesson_id, ()), key=lambda q: q.question)),
+            **values,
+        )
+        for lesson_id, values in sorted(counts.items())
+    ]
+
+
+async def read_comments(
+    db: Executor, who: str, lesson_id: str | None, limit: int | None, **params: object
+) -> list[LessonComment]:
+    """The "unclear" comments of the learners ``who`` selects (of one lesson, or of all),
+    newest first, each with its month only."""
+    where = who + ONE_LESSON if lesson_id is not None else who
+    rows = await db.fetch(
+        COMMENTS.format(who=where),
+        **params,
+        **({"lesson": lesson_id} if lesson_id is not None else {}),
+        limit=NO_LIMIT if limit is None else limit,
+    )
+    return [LessonComment(r["lesson_id"], iso(r["answered_at"])[:7], r["unclear"]) for r in rows]
 
 
 class StatsStore:
@@ -102,3 +197,18 @@ class StatsStore:
         return [
             {k: iso(v) if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
         ]
+
+    @offloaded
+    async def lesson_tallies(self, lesson_id: str | None = None) -> list[LessonTally]:
+        """Each lesson's figures over every learner (see :func:`count_lessons`); with
+        ``lesson_id``, that lesson's only."""
+        if lesson_id is None:
+            return await count_lessons(self.db, EVERYONE)
+        return await count_lessons(self.db, EVERYONE + ONE_LESSON, lesson=lesson_id)
+
+    @offloaded
+    async def lesson_comments(
+        self, lesson_id: str | None = None, limit: int | None = None
+    ) -> list[LessonComment]:
+        """The "unclear" comments of every learner (one lesson's, or all), newest first."""
+        return await read_comments(self.db, EVERYONE, lesson_id, limit)

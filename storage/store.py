@@ -11,7 +11,9 @@ from datetime import date
 
 from storage.assessment import AssessmentStore
 from storage.broadcast import BroadcastStore
+from storage.commitments import CommitmentStore
 from storage.driver import Driver
+from storage.feedback import FeedbackStore
 from storage.lessons import LessonStore
 from storage.mydata import MyDataStore
 from storage.quiz import QuizStore
@@ -29,6 +31,8 @@ class Storage(
     ScheduleStore,
     LessonStore,
     QuizStore,
+    FeedbackStore,
+    CommitmentStore,
     ReviewStore,
     BroadcastStore,
     AssessmentStore,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.records import Team, team_name_key
+from domain.records import LessonTally, Team, team_name_key
 from storage.assessment import LOCK_USER, RATINGS
-from storage.driver import Driver, record
+from storage.driver import Driver, offloaded, record
+from storage.stats import ONE_LESSON, count_lessons
 
 TEAM = (
     "SELECT t.*, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS members "
@@ -30,8 +31,15 @@ OF_USER = (
 MEMBER = "SELECT 1 AS yes FROM team_members WHERE team_id = :t AND user_id = :u"
 LATEST = (
     "SELECT a.id FROM team_members m JOIN assessments a ON a.id = (SELECT MAX(id) "
-    "FROM assessments WHERE user_id = m.user_id AND finished_at IS NOT NULL) "
+    "FROM assessments WHERE user_id = m.user_id AND finished_at IS NOT NULL AND scope IS NULL) "
     "WHERE m.team_id = :t AND m.user_id IS DISTINCT FROM :viewer"
+)
+
+# The learners a team's lesson figures count (storage/stats.py's ``{who}``): its members but
+# the viewer, whose own rows never reach what they see.
+OTHER_MEMBERS = (
+    "user_id IN (SELECT m.user_id FROM team_members m "
+    "WHERE m.team_id = :team AND m.user_id <> :viewer)"
 )
 
 
@@ -90,3 +98,16 @@ class TeamStore:
             answers = await self.db.fetch(RATINGS, id=row["id"])
             result.append({a["lesson_id"]: a["rating"] for a in answers})
         return result
+
+    @offloaded
+    async def team_lesson_tallies(
+        self, team_id: int, excluding: int, lesson_id: str | None = None
+    ) -> list[LessonTally]:
+        """Each lesson's figures (``lesson_id``: that lesson's) over the team's members but
+        ``excluding`` (the viewer), with each figure's contributors, so the service can hide
+        what too few of them gave."""
+        if lesson_id is None:
+            return await count_lessons(self.db, OTHER_MEMBERS, team=team_id, viewer=excluding)
+        return await count_lessons(
+            self.db, OTHER_MEMBERS + ONE_LESSON, team=team_id, viewer=excluding, lesson=lesson_id
+        )

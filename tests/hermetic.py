@@ -6,6 +6,7 @@ they run, not for the tests: ``CXCOACH_DEFAULT_LANGUAGE=uk`` once made a journey
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.config import Settings
@@ -19,3 +20,13 @@ class HermeticSettings(Settings):
         cls, settings_cls: Any, init_settings: Any, **_other_sources: Any
     ) -> Any:
         return (init_settings,)
+
+
+class Clock:
+    """A clock the test moves: ``clock.now = ...`` (the services read ``clock()``)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.commands import commands_for
 from bot.context import CxContext
 from bot.features.common import Learner, answer_query, learner, show
-from bot.features.handlers import PRIVATE, add, on_message
+from bot.features.handlers import PRIVATE, add, on_message, typed_handler
 from bot.i18n import translator
 from bot.render import fallback as screens
 from bot.render.kit import shorten
@@ -56,7 +56,22 @@ async def reply_to_text(update: Update, context: CxContext, me: Learner) -> None
     await show(update, context, screens.unknown_screen(me.t))
 
 
-unknown_text = on_message(PRIVATE & (filters.TEXT | filters.COMMAND))(reply_to_text)
+@on_message(PRIVATE & (filters.TEXT | filters.COMMAND))
+async def typed_text(update: Update, context: CxContext, me: Learner) -> None:
+    """Text the bot asked for goes to the feature that asked (see ``handlers.on_typed``: a
+    setting, what was unclear in a lesson, what happened with a commitment); a command
+    typed instead cancels the wait (``learners.visit``) and is answered as a command."""
+    message = update.effective_message
+    reader = typed_handler(context.application, me.user.awaiting)
+    if (
+        reader is not None
+        and message is not None
+        and message.text
+        and not message.text.startswith("/")
+    ):
+        await reader(update, context, me)
+        return
+    await reply_to_text(update, context, me)
 
 
 @on_message(PRIVATE)
@@ -91,7 +106,7 @@ async def unknown_button(update: Update, context: CxContext) -> None:
 
 
 def register(app: Application) -> None:
-    add(app, unknown_text, unsupported_message)
+    add(app, typed_text, unsupported_message)
     app.add_handler(MessageHandler(GROUP_COMMAND, group_command))
     app.add_handler(CallbackQueryHandler(unknown_button))
     # Edited messages, channel posts and other group messages: deliberately no handler.

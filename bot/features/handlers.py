@@ -78,6 +78,27 @@ def on_message(accepted: filters.BaseFilter) -> Callable[[LearnerFn], Handler]:
     return wrap
 
 
+def on_typed(*kinds: str) -> Callable[[LearnerFn], Handler]:
+    """Text typed while the bot waits for one of ``kinds`` of input (``users.awaiting`` is
+    "<kind>" or "<kind>:<what>"): the fallback's text handler routes it here (see
+    :func:`typed_handler`); any other text is not this handler's."""
+
+    def wrap(fn: LearnerFn) -> Handler:
+        handler = as_learner(fn)
+        handler.registrations = []  # type: ignore[attr-defined]
+        handler.typed = (kinds, fn)  # type: ignore[attr-defined]
+        return handler
+
+    return wrap
+
+
+def typed_handler(app: Application, awaiting: str | None) -> LearnerFn | None:
+    """The feature function waiting for typed text of the kind ``awaiting`` names, if any."""
+    if not awaiting:
+        return None
+    return app.bot_data.typed.get(awaiting.partition(":")[0])
+
+
 def on_button(kind: object) -> Callable[[ButtonFn], Handler]:
     """A handler of one kind of button (or a union of kinds): ``fn(update, context, me,
     data)`` with the parsed data; anything else gets the "out of date" toast (see
@@ -107,6 +128,9 @@ def on_button(kind: object) -> Callable[[ButtonFn], Handler]:
 def add(app: Application, *handlers: Handler, group: int = 0) -> None:
     """Register each handler as it says (its command, filter or buttons)."""
     for handler in handlers:
+        if typed := getattr(handler, "typed", None):
+            kinds, fn = typed
+            app.bot_data.typed.update(dict.fromkeys(kinds, fn))
         registrations: list[BaseHandler] = handler.registrations  # type: ignore[attr-defined]
         for registration in registrations:
             app.add_handler(registration, group=group)

@@ -9,6 +9,7 @@ from bot import callbacks as cb
 from bot.context import CxContext
 from bot.features.common import Learner, judged, reply, show
 from bot.features.handlers import add, on_button
+from bot.render import feedback as feedback_screens
 from bot.render import quiz as screens
 from bot.services import quiz
 
@@ -59,6 +60,10 @@ async def answer_button(update: Update, context: CxContext, me: Learner, data: c
             outcome.series_finished,
         )
     await show(update, context, screen)
+    if outcome.ask_feedback:
+        await show(
+            update, context, feedback_screens.rate_screen(t, outcome.lesson, outcome.attempt.id)
+        )
 
 
 def register(app: Application) -> None:

@@ -7,9 +7,8 @@ from telegram.ext import Application, filters
 
 from bot import callbacks as cb
 from bot.context import CxContext
-from bot.features import fallback
 from bot.features.common import Learner, answer_query, reply, show
-from bot.features.handlers import PRIVATE, add, on_button, on_command, on_message
+from bot.features.handlers import PRIVATE, add, on_button, on_command, on_message, on_typed
 from bot.render import settings as screens
 from bot.services import settings
 from bot.services.settings import Refusal, SettingChange
@@ -142,13 +141,10 @@ async def ask_button(update: Update, context: CxContext, me: Learner, data: cb.A
         )
 
 
-@on_message(TYPED)
+@on_typed("t", "z", "q")
 async def typed_input(update: Update, context: CxContext, me: Learner) -> None:
-    """Text while a setting is awaited; any other text falls through to the fallback."""
-    if not me.user.awaiting:  # the fallback's hint, without recording the visit twice
-        await fallback.reply_to_text(update, context, me)  # did-you-mean, a quiz waiting...
-        return
-    what = me.user.awaiting
+    """Text while a setting is awaited: a time, a zone or a place, quiet hours."""
+    what = me.user.awaiting or ""
     text = (update.effective_message.text or "")[:MAX_TYPED]
     if what == "z" and text == screens.send_location_label(me.t):
         # a client that cannot share a location sends the button's text instead

@@ -114,5 +114,42 @@ async def send_results(
     await show(update, context, screen)
 
 
+@on_button(cb.TeamLessons)
+async def team_lessons_button(
+    update: Update, context: CxContext, me: Learner, data: cb.TeamLessons
+) -> None:
+    """tml:<team>:<page>[:n] — the team's figures per lesson (manager only, every press)."""
+    outcome = await teams.team_lessons(context.env, me.user, me.lang, data.team_id)
+    if outcome.step is teams.Step.RESULTS and outcome.team and outcome.lessons is not None:
+        screen = screens.team_lessons_screen(me.t, outcome.team, outcome.lessons, data.page)
+        await reply(update, context, screen, edit=not data.new)
+    else:
+        await refuse_lessons(update, context, me, outcome)
+
+
+@on_button(cb.TeamLesson)
+async def team_lesson_button(
+    update: Update, context: CxContext, me: Learner, data: cb.TeamLesson
+) -> None:
+    """tmd:<team>:<lesson>:<page> — the team's figures on one lesson (manager only)."""
+    outcome = await teams.team_lessons(context.env, me.user, me.lang, data.team_id, data.lesson_id)
+    if outcome.step is teams.Step.RESULTS and outcome.team and outcome.lessons:
+        screen = screens.team_lesson_screen(me.t, outcome.team, outcome.lessons[0], data.page)
+        await reply(update, context, screen, edit=True)
+    else:
+        await refuse_lessons(update, context, me, outcome)
+
+
+async def refuse_lessons(
+    update: Update, context: CxContext, me: Learner, outcome: teams.TeamLessons
+) -> None:
+    """A team's lessons asked for by someone else than its manager, or of a deleted team."""
+    if outcome.step is teams.Step.GONE:
+        await answer_query(update, me.t._("This team no longer exists."))
+        await show(update, context, teams_screen(context, me, outcome.teams or []), edit=True)
+    else:  # members and strangers alike: never the numbers
+        await reply(update, context, screens.not_manager_screen(me.t))
+
+
 def register(app: Application) -> None:
-    add(app, team_command, teams_button, team_button)
+    add(app, team_command, teams_button, team_button, team_lessons_button, team_lesson_button)

@@ -98,3 +98,53 @@ def radar_chart(
     figure.savefig(buffer, format="png", bbox_inches="tight")
     plt.close("all")
     return buffer.getvalue()
+
+
+TITLE_WIDTH = 38  # characters of a lesson's title beside its bars
+
+
+def lessons_chart(
+    rows: list[tuple[str, float | None, float | None]],
+    labels: tuple[str, str, str] = (
+        "CX Coach: lessons",
+        "mean usefulness (1–5)",
+        "first answers right (%)",
+    ),
+    limits: tuple[float | None, float | None] = (None, None),
+) -> bytes:
+    """A PNG of horizontal bars per lesson, top to bottom in the order given: its mean
+    usefulness (1–5) beside the share of first answers that were right (0–1, drawn as
+    0–100%). A lesson without a figure has no bar (a dash at the axis), never a bar of zero.
+    ``limits``: a dashed line on each panel where a lesson starts to be flagged."""
+    title, useful_label, right_label = labels
+    count = max(1, len(rows))
+    names = [
+        name if len(name) <= TITLE_WIDTH else name[: TITLE_WIDTH - 1].rstrip() + "…"
+        for name, _, _ in rows
+    ]
+    positions = list(range(len(rows)))
+    figure = Figure(figsize=(10, 1.4 + 0.32 * count), dpi=110, layout="constrained")
+    useful_ax, right_ax = figure.subplots(1, 2, sharey=True)
+    panels = (
+        (useful_ax, [u for _, u, _ in rows], useful_label, 5.0, "#2e86c1", "{:.1f}"),
+        (right_ax, [None if r is None else 100 * r for _, _, r in rows], right_label, 100.0,
+         "#27ae60", "{:.0f}%"),
+    )  # fmt: skip
+    for ax, values, label, top, color, text in panels:
+        ax.barh(positions, [v or 0 for v in values], color=color, alpha=0.8)
+        for y, value in zip(positions, values, strict=True):
+            shown = "–" if value is None else text.format(value)
+            ax.text(min(value or 0, top) + top * 0.01, y, shown, va="center", fontsize=7)
+        ax.set_xlim(0, top * 1.12)
+        if (limit := limits[0 if ax is useful_ax else 1]) is not None:
+            ax.axvline(limit * (1 if ax is useful_ax else 100), color="#c0392b", ls="--", lw=1)
+        ax.set_title(label, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    useful_ax.set_yticks(positions)
+    useful_ax.set_yticklabels(names, fontsize=7)
+    useful_ax.invert_yaxis()  # the first lesson on top
+    figure.suptitle(title)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close("all")
+    return buffer.getvalue()

@@ -50,6 +50,10 @@ def gone_toast(t: Translator, what: str) -> str:
         return t._("This quiz is over or has changed since.")
     if what == "question":
         return t._("This question is no longer in the lessons.")
+    if what == "commitment":
+        return t._("This commitment is no longer in your journal.")
+    if what == "template":
+        return t._("This template is no longer available.")
     return t._("This subscription no longer exists.")
 
 

@@ -9,9 +9,9 @@ through as :class:`~bot.i18n.Safe`; everything else is escaped by the translator
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -160,6 +160,18 @@ def local_date(t: Translator, moment: datetime, tz: tzinfo) -> str:
 def local_datetime(t: Translator, moment: datetime, tz: tzinfo) -> str:
     """A moment as the learner reads it: 1 Dec 2026, 21:41 / 1 груд. 2026, 21:41."""
     return format_datetime(moment.astimezone(tz), "d MMM y, HH:mm", locale=t.lang)
+
+
+def day_name(t: Translator, day: date, today: date) -> str:
+    """A day as the learner reads it, without the hour: "today", "tomorrow", else
+    "Thursday, 3 December" (the year only when it is not this one), by CLDR via Babel."""
+    if day <= today:
+        return t._("today")
+    if day == today + timedelta(days=1):
+        return t._("tomorrow")
+    pattern = "EEEE, d MMMM" if day.year == today.year else "EEEE, d MMMM y"
+    # CLDR writes the Ukrainian apostrophe as ʼ (U+02BC); our copy uses ’ throughout
+    return format_date(day, pattern, locale=t.lang).replace("ʼ", "’")
 
 
 def menu_row(t: Translator) -> list:

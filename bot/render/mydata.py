@@ -23,6 +23,8 @@ def _data_labels(t: Translator) -> dict[str, str]:
         "unsubscribed_at": t._("last unsubscribed from a series"),
         "lessons": t._("lessons opened (completed ones included)"),
         "quiz_answers": t._("quiz answers"),
+        "lesson_feedback": t._("lesson ratings (with what was unclear, as you wrote it)"),
+        "commitments": t._("actions taken on, with your notes (/journal)"),
         "review_cards": t._("review cards"),
         "review_history": t._("review answers (history)"),
         "subscriptions": t._("subscriptions"),
@@ -77,7 +79,10 @@ def mydata_screen(t: Translator, data: dict[str, object], tz: tzinfo, zone: str)
         lines.append(f"• {labels.get(key, escape(key))}: {value}")
     lines += [
         "",
-        t._("No message texts are stored, only what you chose and answered."),
+        t._(
+            "Of your messages, only the texts I asked for are stored: what was unclear in a "
+            "lesson, what happened when you tried an action."
+        ),
         t._("Who sees what: /privacy."),
     ]
     return Screen(

@@ -19,22 +19,27 @@ def privacy_screen(t: Translator) -> Screen:
             t._("<b>What I store</b>"),
             t._("• Your Telegram id, first name, language and time zone, and when you first "
                 "and last used the bot."),
-            t._("• What you do in the bot: lessons opened, quiz and review answers, "
+            t._("• What you do in the bot: lessons opened, quiz and review answers, how useful "
+                "you found each lesson, the actions you took on and how they went, "
                 "subscriptions and your lesson schedule, self-assessments, the teams you are "
                 "in or manage, and which announcements reached you."),
-            t._("• No message texts: only what you chose and answered. I never see your other "
-                "chats."),
+            t._("• Message texts only when I ask for them: what was unclear in a lesson, and "
+                "what happened when you tried an action. They are kept as you wrote them "
+                "(length-limited) and never sent to anyone else, except that the bot’s admins "
+                "read “what was unclear” without your name. Nothing else you type is kept, "
+                "and I never see your other chats."),
             "",
             t._("<b>Who sees what</b>"),
-            t._("• Your answers and progress: only you."),
+            t._("• Your answers, progress and /journal (actions and notes): only you."),
             t.n_("• Teams: the manager sees only averages per obstacle, and only once at "
                  "least {n} other member has answered; never one person’s ratings.",
                  "• Teams: the manager sees only averages per obstacle, and only once at "
                  "least {n} other members have answered; never one person’s ratings.",
                  MIN_TEAM),
-            t._("• The bot’s admins: overall figures, and a table of each learner’s progress "
-                "(Telegram id, language, dates and counts: lessons, answers, subscriptions). "
-                "No names, no answers."),
+            t._("• The bot’s admins: overall figures, per-lesson figures (usefulness, quiz "
+                "accuracy, actions tried), the “what was unclear” texts without names, and a "
+                "table of each learner’s progress (Telegram id, language, dates and counts: "
+                "lessons, answers, subscriptions). No names, no one person’s answers."),
             "",
             t._("<b>Deleting</b>"),
             t._("/mydata shows everything I store about you, with a button that deletes all "

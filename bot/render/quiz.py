@@ -108,6 +108,10 @@ def result_screen(
             Safe(series.series.recap),
         ]
     rows = [[button(t._("🔁 Retake the quiz"), cb.StartQuiz(lesson.id))]]
+    if series_finished and not series.series.practice:
+        rows.insert(0, [button(t._("📊 Re-rate these obstacles"), cb.LiftStart(series.id))])
+        lines += ["", t._("How much do these obstacles hold your company back now? Re-rate "
+                         "them and see the change.")]  # fmt: skip
     if next_lesson is not None:
         rows.append([button(t._("Next lesson ➡️"), cb.OpenLesson(next_lesson.id))])
     rows.append(

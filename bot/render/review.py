@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-
-from babel.dates import format_date
+from datetime import datetime
 
 from bot import callbacks as cb
 from bot.i18n import Translator, escape
-from bot.render.kit import Screen, button, markup
+from bot.render.kit import Screen, button, day_name, markup
 from bot.render.quiz import option_letter, option_lines, shown_answer
 from bot.services.schedule import Prefs
 from content.model import Lesson, QuizQuestion
@@ -45,15 +43,7 @@ def review_question_screen(
 def due_day(t: Translator, moment: datetime, prefs: Prefs, now: datetime) -> str:
     """When a review card is due, as a day in the learner's zone: cards are due by the day,
     so no hour ("today", "tomorrow", else "Thursday, 3 December" by CLDR via Babel)."""
-    day = moment.astimezone(prefs.tz).date()
-    today = now.astimezone(prefs.tz).date()
-    if day <= today:
-        return t._("today")
-    if day == today + timedelta(days=1):
-        return t._("tomorrow")
-    pattern = "EEEE, d MMMM" if day.year == today.year else "EEEE, d MMMM y"
-    # CLDR writes the Ukrainian apostrophe as ʼ (U+02BC); our copy uses ’ throughout
-    return format_date(day, pattern, locale=t.lang).replace("ʼ", "’")
+    return day_name(t, moment.astimezone(prefs.tz).date(), now.astimezone(prefs.tz).date())
 
 
 def review_judged_screen(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.i18n import Safe, Translator, escape
-from bot.render.kit import WIDE_LABEL, Screen, button, markup, shorten
+from bot.render.commitments import follow_up_screen
+from bot.render.kit import WIDE_LABEL, Screen, button, markup, menu_row, shorten
 from bot.render.lessons import lesson_screen
 from bot.render.subscriptions import recap_screen
 from bot.services.lessons import LessonCounts
@@ -29,10 +30,31 @@ def _drip_row(t: Translator, series_id: str) -> list:
     ]
 
 
+def retake_screen(t: Translator) -> Screen:
+    """A month after a self-assessment: take it again and see what changed."""
+    text = "\n".join(
+        [
+            t._("📊 <b>A month since your self-assessment</b>"),
+            t._(
+                "Take it again to see what has changed: the same statements, a few minutes, "
+                "and the chart shows both results side by side."
+            ),
+        ]
+    )
+    rows = [[button(t._("📊 Take it again"), cb.AssessStart(True))], menu_row(t)]
+    return Screen(text, markup(rows))
+
+
 def slot_screen(
     t: Translator, catalog: Catalog, language: str, plan: SlotPlan, completed: set[str]
 ) -> Screen | None:
     """The one message a slot sends, or None if the plan sends nothing."""
+    if plan.follow_up is not None:
+        commitment_id, lesson_id = plan.follow_up
+        found = catalog.lesson(language, lesson_id)
+        return follow_up_screen(t, commitment_id, found[1]) if found else None
+    if plan.retake is not None:
+        return retake_screen(t)
     lessons = [
         (series, lesson)
         for series_id, lesson_id in plan.lessons

@@ -125,6 +125,11 @@ def more_screen(t: Translator) -> Screen:
                 "👥 <b>Teams</b>: the same diagnostic for a whole team through a shared link; "
                 "the manager sees only the team’s averages."
             ),
+            t._(
+                "📓 <b>Journal</b>: the actions you took on after lessons, how they went and "
+                "your notes; /plan turns them and your self-assessment into a 90-day plan, "
+                "/templates sends ready-to-fill work templates."
+            ),
             t._("🌐 <b>Language</b>: English, Русский or Українська."),
             t._("❓ <b>Help</b>: every command."),
             t._(
@@ -138,8 +143,9 @@ def more_screen(t: Translator) -> Screen:
             button(t._("📋 Self-assessment"), cb.AssessIntro()),
             button(t._("👥 Teams"), cb.Teams()),
         ],
-        [button(t._("🌐 Language"), cb.Languages()), button(t._("❓ Help"), cb.Help())],
-        [button(t._("🔒 Privacy"), cb.Privacy()), button(t._("🏠 Menu"), cb.Menu())],
+        [button(t._("📓 Journal"), cb.Journal()), button(t._("🌐 Language"), cb.Languages())],
+        [button(t._("❓ Help"), cb.Help()), button(t._("🔒 Privacy"), cb.Privacy())],
+        [button(t._("🏠 Menu"), cb.Menu())],
     ]
     return Screen(text, markup(rows))
 
@@ -192,7 +198,10 @@ def help_screen(t: Translator) -> Screen:
             ),
             t._("/review: go over answered questions just before you would forget them"),
             t._("/settings: delivery time, days, time zone and quiet hours"),
+            t._("/journal: the actions you tried at work, how they went, your notes"),
             t._("/assess: rate which obstacles hold your company back; get a plan"),
+            t._("/plan: your 90-day plan from your self-assessment and actions (and as a PDF)"),
+            t._("/templates: a journey map, a business case and other templates to fill in"),
             t._("/team: a team diagnostic with a shared link (/team new Name)"),
             t._("/mydata: see and delete what the bot stores about you"),
             t._("/privacy: what the bot stores and who sees it"),

@@ -20,7 +20,9 @@ from bot.render.kit import (
     score,
     shorten,
 )
+from bot.render.stats import lesson_lines, lesson_list
 from bot.services.assessment import GroupScore, Obstacle
+from bot.services.stats import LessonFigures
 from bot.services.teams import MIN_SPREAD, MIN_TEAM, TeamAggregate
 from domain.records import Assessment, Team
 
@@ -161,6 +163,11 @@ def joined_screen(
     return Screen("\n".join(lines), markup(rows))
 
 
+def team_lessons_row(t: Translator, team: Team) -> list:
+    """The way from a team's results to its figures per lesson."""
+    return [button(t._("📚 Lessons"), cb.TeamLessons(team.id, 0, new=True))]
+
+
 def team_waiting_screen(t: Translator, team: Team, answered: int) -> Screen:
     """No obstacle has answers from ``MIN_TEAM`` others yet: no figures at all."""
     return Screen(
@@ -171,7 +178,7 @@ def team_waiting_screen(t: Translator, team: Team, answered: int) -> Screen:
             answered=min(answered, MIN_TEAM),
             needed=MIN_TEAM,
         ),
-        markup([teams_row(t)]),
+        markup([team_lessons_row(t, team), teams_row(t)]),
     )
 
 
@@ -245,7 +252,55 @@ def team_result_screen(
                 MIN_TEAM,
             )
         )
-    return Screen("\n".join(lines), markup([teams_row(t)]))
+    return Screen("\n".join(lines), markup([team_lessons_row(t, team), teams_row(t)]))
+
+
+def team_privacy_line(t: Translator) -> str:
+    return t.n_(
+        "A figure shows once {n} person other than you has contributed to it; your own "
+        "answers never count.",
+        "A figure shows once {n} people other than you have contributed to it; your own "
+        "answers never count.",
+        MIN_TEAM,
+    )
+
+
+def team_lessons_screen(
+    t: Translator, team: Team, lessons: Sequence[LessonFigures], page: int
+) -> Screen:
+    """A team's figures per lesson, from the members other than the manager, each only
+    where the privacy rule allows (— otherwise); the underperforming lessons first."""
+    title = t._("📚 <b>{name}</b>: lessons, members other than you", name=team.name)
+    lines, rows = lesson_list(
+        t,
+        lessons,
+        page,
+        title,
+        lambda lesson_id, number: cb.TeamLesson(team.id, lesson_id, number),
+        lambda number: cb.TeamLessons(team.id, number),
+        [
+            t.n_(
+                "—: not enough answers yet (a figure shows once {n} person other than you has "
+                "contributed to it; your own answers never count)",
+                "—: not enough answers yet (a figure shows once {n} people other than you have "
+                "contributed to it; your own answers never count)",
+                MIN_TEAM,
+            )
+        ],
+    )
+    rows.append(teams_row(t))
+    return Screen("\n".join(lines), markup(rows))
+
+
+def team_lesson_screen(t: Translator, team: Team, figures: LessonFigures, page: int) -> Screen:
+    """One lesson's figures for a team (members other than the manager), each only where
+    the privacy rule allows; never the members' own words."""
+    hidden = t._("not enough answers yet")
+    lines = [t._("👥 <b>{name}</b>, members other than you", name=team.name), ""]
+    lines += lesson_lines(t, figures, hidden)
+    lines += ["", team_privacy_line(t)]
+    rows = [[button(t._("⬅️ Lessons"), cb.TeamLessons(team.id, page))], teams_row(t)]
+    return Screen("\n".join(lines), markup(rows))
 
 
 def team_delete_screen(t: Translator, team: Team) -> Screen:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from bot.services.env import Env
-from bot.services.schedule import prefs_of
+from bot.services.schedule import prefs_of, reschedule
 from content.model import Catalog, Lesson, SeriesContent
 from domain.records import Assessment, User
 
@@ -31,9 +31,12 @@ class Obstacle:
 
 
 def obstacles(catalog: Catalog, language: str) -> list[Obstacle]:
-    """Every obstacle in order: series by series, lesson by lesson."""
+    """Every obstacle in order: series by series, lesson by lesson. A practice series
+    (the closing one) teaches no obstacle of its own, so its lessons are not rated."""
     items = []
     for series in catalog.series_list(language):
+        if series.series.practice:
+            continue
         for lesson in series.lessons:
             items.append(Obstacle(len(items), series, lesson))
     return items
@@ -179,7 +182,7 @@ async def _own_open(env: Env, user: User, assessment_id: int) -> Assessment | No
     assessment = await env.storage.get_assessment(assessment_id)
     if assessment is None or assessment.user_id != user.id or assessment.finished_at:
         return None
-    return assessment
+    return assessment if assessment.scope is None else None  # a series re-rating: see lift
 
 
 async def _go_on(
@@ -190,6 +193,7 @@ async def _go_on(
     if index is not None:
         return AssessStep(assessment, len(items), items[index])
     await env.storage.finish_assessment(assessment.id, user.id, env.now())
+    await reschedule(env.storage, user, lang, env.now())  # its re-take comes in the slot
     return AssessStep(assessment, len(items), result=await result(env, user, lang))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.services.env import Env, Gone
+from bot.services.feedback import should_ask
 from bot.services.lessons import is_last_lesson, next_lesson
 from bot.services.options import new_order, shown_order
 from bot.services.review import record_quiz_answer
@@ -96,6 +97,7 @@ class AnswerOutcome:
     # after the last question
     series_finished: bool = False  # this answer finished the series' last quiz
     next_lesson: Lesson | None = None  # the series' next lesson
+    ask_feedback: bool = False  # next: "how useful was it?" (not asked yet for this attempt)
 
     @property
     def finished(self) -> bool:
@@ -165,8 +167,8 @@ async def answer(
     env: Env, user: User, lang: str, attempt_id: int, question_index: int, position: int
 ) -> AnswerOutcome:
     """The whole answer: judged and stored, its review card moved on, the daily slot made
-    sure of, and — after the last question — whether the series is finished and which
-    lesson comes next."""
+    sure of, and — after the last question — whether the series is finished, which lesson
+    comes next and whether to ask how useful the lesson was."""
     now = env.now()
     outcome = await judge(
         env.storage, env.catalog, user.id, lang, attempt_id, question_index, position, now
@@ -190,7 +192,14 @@ async def answer(
     series, lesson = outcome.series, outcome.lesson
     completed = await env.storage.completed_lessons(user.id)
     finished = is_last_lesson(series, lesson.id) and all(x.id in completed for x in series.lessons)
-    return replace(outcome, series_finished=finished, next_lesson=next_lesson(series, lesson.id))
+    assert outcome.attempt is not None
+    ask = should_ask(outcome.attempt, await env.storage.feedback(user.id, lesson.id))
+    return replace(
+        outcome,
+        series_finished=finished,
+        next_lesson=next_lesson(series, lesson.id),
+        ask_feedback=ask,
+    )
 
 
 # Text typed within this long after a quiz question was shown is taken as an attempt to

@@ -1,9 +1,10 @@
 """When the bot speaks first, and what it says: plain functions of (state, now).
 
 Every learner in training has one daily *slot*: a local time on chosen weekdays. At its slot
-the bot sends at most ONE message: the next lessons of the learner's subscriptions (with the
-number of reviews due), or else a review nudge, or else a gentle reminder after days of
-silence. Nothing here touches Telegram or the database; the delivery engine
+the bot sends at most ONE message: a commitment's follow-up ("did you try it?") or a
+self-assessment's re-take offer when one is due, or else the next lessons of the learner's
+subscriptions (with the number of reviews due), or else a review nudge, or else a gentle
+reminder after days of silence. Nothing here touches Telegram or the database; the delivery engine
 (``bot/delivery.py``) stores what these functions decide.
 
 Rules that the tests pin down:
@@ -30,7 +31,9 @@ Rules that the tests pin down:
   lessons within hours read as a glitch, and the drip is a sequence that simply goes on);
 * after downtime, a missed slot is delivered once (the next one is computed from *now*); a
   catch-up that falls in quiet hours waits for their end;
-* at most one nudge (review or reminder) a day, none after three ignored in a row.
+* at most one nudge (a commitment's follow-up, a self-assessment's re-take, a review or a
+  reminder) a day, none after three ignored in a row; a follow-up or a re-take takes the
+  slot before the day's lessons (they wait a day).
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ MAX_IGNORED_NUDGES = 3  # then the bot goes quiet until the learner returns
 
 
 NUDGE_GAP = timedelta(hours=20)  # "one nudge a day", whatever the slot times do
+
+
+RETAKE_AFTER = timedelta(days=30)  # a self-assessment this old: the slot offers a re-take
 
 
 # Quick-pick zones. A button stores an index into this tuple, so it only ever grows (an old
@@ -406,6 +412,10 @@ class LearnerState:
     ignored_nudges: int
     has_progress: bool  # opened any lesson at all
     unsubscribed: bool = False  # left a series once: sets their own pace, no idle reminders
+    follow_up: tuple[int, str] | None = None  # (commitment, lesson) whose follow-up is due
+    assessed_at: datetime | None = None  # the latest full self-assessment, finished
+    retake_offered: bool = False  # ... and its re-take was offered already
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -415,9 +425,15 @@ class SlotPlan:
     reviews_due: int = 0  # mention the reviews due (in a drip or as a nudge)
     reminder: str | None = None  # lesson id to suggest in an idle reminder
     suggestions: tuple[str, ...] = field(default=())  # series to take next after a recap
+    follow_up: tuple[int, str] | None = None  # (commitment, lesson): "did you try it?"
+    retake: int | None = None  # the self-assessment whose re-take is offered
 
     @property
     def kind(self) -> str | None:
+        if self.follow_up:
+            return "follow_up"
+        if self.retake:
+            return "retake"
         if self.lessons or self.finished:
             return "drip"
         if self.reviews_due:
@@ -428,7 +444,7 @@ class SlotPlan:
 
     @property
     def is_nudge(self) -> bool:
-        return self.kind in ("review", "reminder")
+        return self.kind in ("follow_up", "retake", "review", "reminder")
 
 
 def next_unread(series: SeriesContent, opened: Iterable[str]) -> str | None:
@@ -457,8 +473,27 @@ def may_nudge(state: LearnerState, now: datetime) -> bool:
     return state.last_nudge_at is None or now - state.last_nudge_at >= NUDGE_GAP
 
 
+def retake_due(state: LearnerState, now: datetime) -> bool:
+    """A full self-assessment finished :data:`RETAKE_AFTER` ago, its re-take not offered."""
+    return (
+        state.assessed_at is not None
+        and not state.retake_offered
+        and now - state.assessed_at >= RETAKE_AFTER
+    )
+
+
 def plan_slot(catalog: Catalog, state: LearnerState, now: datetime) -> SlotPlan:
-    """What the slot due at ``now`` sends: one message at most (see the module's rules)."""
+    """What the slot due at ``now`` sends: one message at most (see the module's rules).
+
+    A commitment's follow-up, then a self-assessment's re-take, come before the day's
+    lessons: both are nudges (one a day, none after three ignored), and a drip that waits a
+    day costs less than a question never asked to a learner who gets a lesson every day."""
+    if may_nudge(state, now):
+        lesson = state.follow_up and catalog.lesson(state.language, state.follow_up[1])
+        if state.follow_up and lesson is not None:
+            return SlotPlan(follow_up=state.follow_up)
+        if retake_due(state, now):
+            return SlotPlan(retake=state.assessment_id)
     lessons: list[tuple[str, str]] = []
     finished: list[str] = []
     active = sorted(
@@ -508,9 +543,15 @@ def _reminder_lesson(catalog: Catalog, state: LearnerState) -> str | None:
     return None
 
 
-def in_training(subscriptions: Sequence[Subscription], has_cards: bool, has_progress: bool) -> bool:
-    """Whether a learner has a daily slot at all."""
-    return has_progress or has_cards or any(s.status == "active" for s in subscriptions)
+def in_training(
+    subscriptions: Sequence[Subscription],
+    has_cards: bool,
+    has_progress: bool,
+    assessed: bool = False,
+) -> bool:
+    """Whether a learner has a daily slot at all (a self-assessment alone gives one: its
+    re-take is offered in the slot 30 days on)."""
+    return has_progress or has_cards or assessed or any(s.status == "active" for s in subscriptions)
 
 
 def streak(days: Iterable[date], today: date) -> int:
@@ -558,7 +599,8 @@ async def reschedule(
     subs = await storage.subscriptions(user.id)
     facts = await storage.training_facts(user.id, now)
     subscriptions = [Subscription(s.series_id, s.status, s.subscribed_at) for s in subs]
-    if not in_training(subscriptions, facts.has_cards, bool(facts.opened)):
+    assessed = facts.assessed_at is not None
+    if not in_training(subscriptions, facts.has_cards, bool(facts.opened), assessed):
         if force and user.next_slot_at is not None:
             await storage.schedule(user.id, None)
         return None
@@ -592,5 +634,9 @@ async def learner_state(
         ignored_nudges=user.ignored_nudges,
         has_progress=bool(facts.opened),
         unsubscribed=user.unsubscribed_at is not None,
+        follow_up=(facts.follow_up.id, facts.follow_up.lesson_id) if facts.follow_up else None,
+        assessed_at=facts.assessed_at,
+        retake_offered=facts.retake_offered,
+        assessment_id=facts.assessment_id,
     )
     return state, facts

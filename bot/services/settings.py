@@ -48,7 +48,7 @@ async def update_prefs(
 async def _in_training(storage: Storage, user: User, now: datetime) -> bool:
     facts = await storage.training_facts(user.id, now)
     subs = [Subscription(s.series_id, s.status, s.subscribed_at) for s in facts.subscriptions]
-    return in_training(subs, facts.has_cards, bool(facts.opened))
+    return in_training(subs, facts.has_cards, bool(facts.opened), facts.assessed_at is not None)
 
 
 def quick_zone(index: int) -> str | None:

@@ -11,8 +11,9 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.services.assessment import GroupScore, Obstacle, group_scores, obstacles, strongest
-from bot.services.env import Env
+from bot.services.env import Env, Gone
 from bot.services.schedule import prefs_of
+from bot.services.stats import LessonFigures, lesson_figures
 from domain.records import Assessment, Team, User, team_name_key
 
 MIN_TEAM = 3  # others' ratings an obstacle needs before the viewer sees anything about it
@@ -251,3 +252,44 @@ async def _results(env: Env, user: User, lang: str, team: Team) -> TeamResults:
         strongest(items, data.means),
         data.too_few(items),
     )
+
+
+# A team's lessons ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamLessons:
+    """What a press on a team's lessons button comes to: GONE, NOT_MANAGER, or RESULTS with
+    the lessons' figures (all of them, or the one asked for)."""
+
+    step: Step
+    team: Team | None = None
+    lessons: list[LessonFigures] | None = None
+    teams: list[Team] | None = None  # a gone team: the viewer's teams
+
+
+async def team_lessons(
+    env: Env, user: User, lang: str, team_id: int, lesson_id: str | None = None
+) -> TeamLessons:
+    """The team's figures per lesson (``lesson_id``: that lesson), for
+    its manager only (checked on every press), under the same privacy rule as
+    :func:`aggregate`:
+
+    * only the members other than the viewer count (``excluding=`` in storage): the
+      manager's own reading, answers, ratings and commitments never do;
+    * each figure is shown only when at least ``MIN_TEAM`` (3) of them contributed to it —
+      readers and finishers from 3 readers, a question's first-try accuracy from 3 first
+      answers, usefulness from 3 ratings, commitments from 3 who took them on or declined
+      — else "not enough answers yet";
+    * never the members' "what was unclear" texts: free text goes to the learner and, without
+      names, the bot's admins only (in a small team, words can name their writer).
+    """
+    storage = env.storage
+    team = await storage.get_team(team_id)
+    if team is None:
+        return TeamLessons(Step.GONE, teams=await storage.teams_of(user.id))
+    if team.manager_id != user.id:
+        return TeamLessons(Step.NOT_MANAGER, team)
+    if lesson_id is not None and env.catalog.lesson(lang, lesson_id) is None:
+        raise Gone("lesson")
+    tallies = await storage.team_lesson_tallies(team.id, user.id, lesson_id)
+    figures = lesson_figures(env.catalog, lang, tallies, None, MIN_TEAM, only=lesson_id)
+    return TeamLessons(Step.RESULTS, team, figures)

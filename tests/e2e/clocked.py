@@ -65,7 +65,15 @@ async def newcomer(h: Harness, user_id: int = 1001, language: str = "en"):
 
 async def take_quiz(h, user, lesson_id: str, right: bool = False) -> int:
     """Open a lesson by deep link and answer every question right or wrong (by reading the
-    options as shown); the number of questions."""
+    options as shown), then leave the "how useful?" question unanswered; the number of
+    questions."""
+    await quiz_then_rating(h, user, lesson_id, right)
+    return len(h.catalog.lesson("en", lesson_id)[1].quiz)
+
+
+async def quiz_then_rating(h, user, lesson_id: str, right: bool = False):
+    """As :func:`take_quiz`, returning the score's message and the "how useful was it?"
+    one that follows it."""
     _, lesson = h.catalog.lesson("en", lesson_id)
     await user.send(f"/start l_{lesson_id}")
     shown = await user.next_message()
@@ -76,8 +84,11 @@ async def take_quiz(h, user, lesson_id: str, right: bool = False) -> int:
         pick = question.correct if right else (question.correct + 1) % len(question.options)
         await user.press(asked, data=button_for(asked, question.options[pick]))
         await user.next_edit()
-    assert "Quiz done" in (await user.next_message()).text
-    return len(lesson.quiz)
+    result = await user.next_message()
+    assert "Quiz done" in result.text
+    rating = await user.next_message()
+    assert "How useful is" in rating.text
+    return result, rating
 
 
 def question_in(h, message, lesson_id: str):

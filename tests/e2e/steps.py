@@ -47,11 +47,13 @@ async def answer_right(user, asked, question) -> None:
 
 
 async def take_quiz(user, lesson_message, lesson) -> None:
-    """Take a lesson's whole quiz from its lesson message, every answer right."""
+    """Take a lesson's whole quiz from its lesson message, every answer right (the "how
+    useful?" question that follows the score is left unanswered)."""
     await user.press(lesson_message, data=f"qs:{lesson.id}")
     for question in lesson.quiz:
         await answer_right(user, await user.next_message(), question)
     await user.next_message()  # the score
+    await user.next_message()  # how useful was it?
 
 
 def live(user, message):

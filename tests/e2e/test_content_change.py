@@ -95,6 +95,7 @@ async def test_a_question_removed_by_a_deploy_leaves_the_reviews(h, clock):
         await user.press(asked, data=button_for(asked, wrong))
         await user.next_edit()
     await user.next_message()  # the score
+    await user.next_message()  # how useful was it?
     count = len(lesson.quiz)
     clock.set(datetime(2026, 11, 30, 21, tzinfo=UTC))  # a week later (quiet hours: no nudge)
     await user.send("/review")

@@ -14,6 +14,10 @@ from bot.services.lessons import LessonCounts
 from tests.e2e.steps import plain
 
 
+def t_useful(lang: str, title: str) -> str:
+    return translator(lang)._("⭐ <b>How useful is “{title}” for your work?</b>", title=title)
+
+
 async def read_two_lessons(harness, user, series_id: str, lang: str):
     """Subscribe, read lesson 1 and finish its quiz, read lesson 2 without its quiz."""
     series = harness.catalog.series(lang, series_id)
@@ -32,6 +36,8 @@ async def read_two_lessons(harness, user, series_id: str, lang: str):
         await user.press(asked, data=asked.buttons[0][1])  # any answer finishes the quiz
         await user.next_edit()
     result = await user.next_message()
+    rating = (await user.next_message()).text  # asked right after the score
+    assert plain(t_useful(lang, first.title)) in rating
     await user.press(result, data=f"l:{second.id}")  # "Next lesson"
     await user.next_message()  # read, quiz not taken
     return series

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
+from bot.i18n import translator
 from tests.e2e.conftest import MONDAY, FakeClock, Harness
 from tests.postgres import postgres_dsn
 
@@ -62,10 +63,19 @@ async def test_journey_quiz_and_progress_on_postgres_survive_a_restart(pg):
         await user.press(question, data=question.buttons[0][1])
         await user.next_edit()
         question = await user.next_message()
+    rating = await user.next_message()  # after the score: how useful was it?
+    assert "Наскільки урок «" in rating.text
+    await user.press(rating, "4")
+    assert "Дякую: 4 з 5." in (await user.next_edit()).text
     await pg.restart()
     await user.send("/progress")
     report = await user.next_message()
     assert "Тест завершено" in question.text
-    assert "Усього: пройдено 1 з 27 уроків." in report.text
+    assert (await pg.storage.feedback(1001, "silos")).usefulness == 4  # on PostgreSQL
+    total = sum(len(s.lessons) for s in pg.catalog.series_list("uk"))
+    counts = translator("uk").n_(
+        "{done} of {n} lesson completed", "{done} of {n} lessons completed", total, done=1
+    )
+    assert f"Усього: {counts}." in report.text  # e.g. "пройдено 1 з 31 уроку"
     assert "2 відповіді в тестах" in report.text and "Без пропусків: 1 день" in report.text
     assert (await pg.storage.get_user(1001)).tg_language == "uk"

@@ -91,6 +91,8 @@ async def test_journey_and_quiz_with_the_production_defaults(prod):
             correct=right,
         )
     )
+    rating = await user.next_message()  # then: how useful was it?
+    assert [text for text, _ in rating.buttons] == ["1", "2", "3", "4", "5", t._("Skip ➡️")]
     await user.send("/progress")
     progress = await user.next_message()
     assert "1 of " in progress.text and "lessons completed" in progress.text

@@ -29,6 +29,7 @@ async def test_progress_and_old_buttons_survive_a_restart(harness):
         await user.press(asked, data=button_for(asked, question.options[question.correct]))
         await user.next_edit()
     await user.next_message()  # the score
+    await user.next_message()  # how useful was it?
 
     await harness.restart()
     await user.send("/progress")

@@ -74,6 +74,9 @@ async def test_walk_a_whole_series_with_quizzes_right_and_wrong(harness):
             correct=right,
         )
         assert result.text.startswith(score)
+        rating = await user.next_message()  # then, one question: how useful was it?
+        useful = t._("⭐ <b>How useful is “{title}” for your work?</b>", title=lesson.title)
+        assert plain(useful) in rating.text
         expected_right += right
         expected_total += len(lesson.quiz)
         last = number == len(series.lessons)
@@ -82,6 +85,7 @@ async def test_walk_a_whole_series_with_quizzes_right_and_wrong(harness):
         if last:
             assert plain(series.series.recap) in result.text
             assert t._("Next lesson ➡️") not in [text for text, _ in result.buttons]
+            assert result.buttons[0] == (t._("📊 Re-rate these obstacles"), f"ls:{series.id}")
         else:
             await user.press(result, button_text=t._("Next lesson ➡️"))
 

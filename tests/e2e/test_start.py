@@ -143,6 +143,7 @@ async def test_a_returning_learner_goes_on_where_they_left_off(h, clock):
     for question in second.quiz[2:]:
         await answer_right(user, await user.next_message(), question)
     assert (await user.next_message()).text.startswith("🏁")
+    assert "How useful is" in (await user.next_message()).text
 
     # A review card falls due (the answers above made cards): /start says so.
     clock.advance(days=30)

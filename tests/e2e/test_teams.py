@@ -44,7 +44,8 @@ async def test_a_team_link_mid_assessment_continues_it_and_the_team_counts_it(ha
     assert "Front office: 3 members answered, not counting you" in report.text
     # obstacles 1-3: 5 (rated before joining), 3 and 3: the first member's early answers count
     assert report.text.count(": 3.7\n") == 3 and "±" not in report.text  # 3 others: no spread
-    assert "M0" not in report.text and labels(report) == ["👥 My teams", "🏠 Menu"]
+    assert "M0" not in report.text
+    assert labels(report) == ["📚 Lessons", "👥 My teams", "🏠 Menu"]
 
 
 async def test_a_manager_sees_numbers_only_from_three_others_and_per_obstacle(harness):
@@ -159,3 +160,71 @@ async def test_teams_refuse_a_duplicate_name_and_ask_before_deleting_or_leaving(
     assert "The team Front office is deleted" in done.text and "Create a team with" in done.text
     assert labels(done) == ["🏠 Menu"]
     assert await harness.storage.teams_of(2200) == []
+
+
+async def _learned(harness, user_id: int, rating: int, comment: str) -> None:
+    """Through the real storage: the learner read silos, took its quiz, rated it and wrote
+    what was unclear."""
+    storage, now = harness.storage, harness.clock()
+    attempt = await storage.start_attempt(user_id, "silos", 2, now)
+    await storage.record_answer(attempt.id, user_id, 0, 0, True, now)
+    await storage.record_answer(attempt.id, user_id, 1, 0, True, now)
+    assert await storage.rate_lesson(user_id, "silos", attempt.id, rating, now)
+    assert await storage.note_unclear(user_id, "silos", comment, now)
+
+
+async def test_a_managers_lessons_show_figures_only_from_three_others(harness):
+    title = harness.catalog.lesson("en", "silos")[1].title
+    manager = await greeted(harness, 2300, "Maria")
+    link, created = await team_of(manager, "Front office")
+    await _learned(harness, 2300, 1, "the manager's own words")  # never counted
+    for user_id in (2301, 2302):
+        member = await greeted(harness, user_id, f"M{user_id}")
+        await member.send(f"/start {link}")
+        await member.next_message()
+        await _learned(harness, user_id, 4, f"member {user_id} <i>asks</i>")
+
+    await manager.press(created, "📊 Team results")
+    waiting = await manager.next_message()
+    assert "📚 Lessons" in labels(waiting)
+    await manager.press(waiting, "📚 Lessons")
+    listing = await manager.next_message()
+    assert "Front office: lessons, members other than you" in listing.text
+    lines = listing.text.splitlines()
+    assert lines[lines.index(title) + 1] == "👁 — · 🏁 — · ⭐ — · 🎯 — · 🤝 —"
+    assert "—: not enough answers yet" in listing.text
+    await manager.press(listing, f"📖 {title}")
+    detail = await manager.next_edit()
+    assert "Opened: not enough answers yet" in detail.text
+    assert "Usefulness: not enough answers yet" in detail.text
+    assert "asks" not in detail.text and "own words" not in detail.text
+
+    third = await greeted(harness, 2303, "Third")
+    await third.send(f"/start {link}")
+    await third.next_message()
+    await _learned(harness, 2303, 5, "= a formula? no, plain text")
+    await manager.press(detail, "⬅️ Lessons")
+    listing = await manager.next_edit()
+    lines = listing.text.splitlines()
+    assert lines[lines.index(title) + 1] == "👁 3 · 🏁 3 · ⭐ 4.3 (3) · 🎯 100% · 🤝 —"
+    await manager.press(listing, f"📖 {title}")
+    text = (await manager.next_edit()).text
+    # (4 + 4 + 5) / 3 = 4.3: the manager's own 1 is left out (it would read 3.5)
+    assert "Usefulness: 4.3 of 5, from 3 ratings" in text and "3.5" not in text
+    assert "Opened: 3 · 🏁 completed: 3 (100%)" in text
+    assert "Commitments: not enough answers yet" in text  # nobody took it on
+    # what the members wrote as unclear is theirs and the admins': never the manager's
+    assert "What was unclear" not in text and "a formula" not in text and "asks" not in text
+
+
+async def test_a_member_pressing_a_teams_lessons_button_sees_no_figures(harness):
+    manager = await greeted(harness, 2400, "Maria")
+    link, _ = await team_of(manager, "Front office")
+    member = await greeted(harness, 2401)
+    await member.send(f"/start {link}")
+    joined = await member.next_message()
+    team_id = (await harness.storage.teams_of(2400))[0].id
+    for data in (f"tml:{team_id}:0:n", f"tmd:{team_id}:silos:0"):
+        await member.press_raw(joined, data)
+        refused = await member.next_message()
+        assert refused.text == "Only the team’s manager can see its results.", data

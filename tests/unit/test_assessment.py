@@ -24,12 +24,40 @@ from bot.services.assessment import (
 from bot.services.teams import MIN_SPREAD, MIN_TEAM, aggregate, clean_team_name, team_code
 from domain.records import Team, team_name_key
 
-ITEMS = obstacles(load_catalog(), "en")
+CATALOG = load_catalog()
+ITEMS = obstacles(CATALOG, "en")
 
 
 def test_obstacles_are_every_lesson_grouped_by_series():
-    assert len(ITEMS) == 27 and [o.index for o in ITEMS] == list(range(27))
+    taught = [s for s in CATALOG.series_list("en") if not s.series.practice]
+    total = sum(len(s.lessons) for s in taught)
+    assert total >= 27 and len(ITEMS) == total and [o.index for o in ITEMS] == list(range(total))
+    assert [(o.series.id, o.lesson.id) for o in ITEMS] == [
+        (s.id, lesson.id) for s in taught for lesson in s.lessons
+    ]
     assert ITEMS[0].lesson.id == "all-is-fine" and ITEMS[-1].series.id == "prejudices"
+
+
+def test_a_practice_series_is_read_but_not_rated():
+    """The closing practice series teaches no obstacle of its own: its lessons are lessons
+    (readable, in every language) but never obstacles to rate in /assess."""
+    for language in ("en", "ru", "uk"):
+        practice = [s for s in CATALOG.series_list(language) if s.series.practice]
+        assert [s.id for s in practice] == ["putting-it-together"], language
+        lessons = [lesson.id for lesson in practice[0].lessons]
+        assert lessons == [
+            "diagnose-obstacle",
+            "diagnose-mixed",
+            "ninety-day-plan",
+            "tools-and-business-case",
+        ]
+        rated = {o.lesson.id for o in obstacles(CATALOG, language)}
+        assert rated and not rated & set(lessons), language
+        assert all(o.series.id != "putting-it-together" for o in obstacles(CATALOG, language))
+        for lesson_id in lessons:  # readable lessons: found by id, and in the lesson order
+            found = CATALOG.lesson(language, lesson_id)
+            assert found is not None and found[0].id == "putting-it-together"
+            assert lesson_id in CATALOG.lesson_ids(language)
 
 
 def test_scores_strongest_and_plan():

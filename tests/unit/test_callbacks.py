@@ -63,6 +63,28 @@ ALL = [
     cb.TeamAction("ll", 4),
     cb.MyData(False),
     cb.MyData(True),
+    cb.RateLesson(123456789, 5),
+    cb.RateLesson(123456789, 0),
+    cb.SkipUnclear("we-know-better"),
+    cb.Commit("tools-and-business-case", True),
+    cb.Commit("silos", False),
+    cb.FollowUp(123456789, "done"),
+    cb.FollowUp(123456789, "later"),
+    cb.FollowUp(123456789, "failed"),
+    cb.SkipNote(123456789),
+    cb.Journal(),
+    cb.Journal(12),
+    cb.LiftStart("why-cx-fails"),
+    cb.LiftRate(12, 3, 5),
+    cb.StatsLessons(),
+    cb.StatsLessons(3, new=True),
+    cb.StatsLesson("approach-not-process", 2),
+    cb.StatsChart(),
+    cb.TeamLessons(4),
+    cb.TeamLessons(4, 1, new=True),
+    cb.TeamLesson(4, "silos", 3),
+    cb.PlanPdf(),
+    cb.TemplateFile("journey-map"),
 ]
 
 
@@ -74,7 +96,12 @@ ENCODED = (
     "set:z st:0 st:1439 sd:127 sz:3 szn:America/Indiana/Knox sq:off sq:1320:480 ask:q rv "
     "rv:123456789:12:3:1795438885 ab:go:7 ab:lang:7:uk ab:ser:7:3 ab:at:7:tm ab:unc:7:ok "
     "as:12:26:5 asb:12:3 asl:12 asn asc asi aso:12 asx:12 tms tm:dd:4 tm:l:4 tm:ll:4 md:del "
-    "md:yes"
+    "md:yes "
+    "fr:123456789:5 fr:123456789:0 fu:we-know-better cm:tools-and-business-case:y cm:silos:n "
+    "cf:123456789:d cf:123456789:l cf:123456789:f cn:123456789 jr:0 jr:12 ls:why-cx-fails "
+    "lr:12:3:5 "
+    "al:0 al:3:n ald:approach-not-process:2 alc tml:4:0 tml:4:1:n tmd:4:silos:3 "
+    "p90 tpl:journey-map"
 ).split()
 
 

@@ -178,6 +178,18 @@ def test_quiz_answers_must_match_across_languages(tmp_path):
     assert any("lesson waiting differs from en" in m for m in messages(root))
 
 
+def test_practice_flag_must_match_across_languages(tmp_path):
+    root = write_content(tmp_path)
+    for lang in ("en", "ru", "uk"):
+        path = root / lang / "basics" / "series.yaml"
+        path.write_text(path.read_text() + "practice: true\n")
+    result, problems = check(root)
+    assert problems == [] and result.catalog.series("uk", "basics").series.practice
+    path = root / "ru" / "basics" / "series.yaml"
+    path.write_text(path.read_text().replace("practice: true", "practice: false"))
+    assert any("series basics differs from en" in m for m in messages(root))
+
+
 def test_broken_yaml_is_a_problem_not_a_crash(tmp_path):
     root = write_content(tmp_path)
     (root / "en" / "basics" / "01-waiting.yaml").write_text("id: [unclosed\n")
@@ -234,12 +246,14 @@ def test_seeds_are_read():
 
 
 def test_readme_maps_every_shipped_lesson_to_its_article():
-    """content/README.md's table names each lesson once, with its series and article."""
+    """content/README.md's table names each lesson that teaches an obstacle or idea of an
+    article once, with its series and article (a practice series teaches none of its own)."""
     result, _ = check(DATA_DIR)
     sources = result.catalog.sources
     shipped = {
         lesson.id: (series.id, sources[lesson.source].seed)
         for series in result.catalog.series_list("en")
+        if not series.series.practice
         for lesson in series.lessons
     }
     readme = (DATA_DIR.parent / "README.md").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ import pytest
 import bot.render
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render.kit import Screen, label_limit, shorten
-from bot.services import lessons, progress, start
+from bot.services import journal, lessons, progress, start
 from bot.services.schedule import Prefs, SlotPlan
 from content.loader import load
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
@@ -117,6 +117,8 @@ def _plans(s: Scene) -> list[SlotPlan]:
         SlotPlan(lessons=((s.series.id, s.lesson.id),), finished=(s.others[0].id,)),
         SlotPlan(reviews_due=3),
         SlotPlan(reminder=s.lesson.id),
+        SlotPlan(follow_up=(7, s.lesson.id)),
+        SlotPlan(retake=3),
     ]
 
 
@@ -195,6 +197,33 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
 }
 
 
+def _journal(s: Scene) -> list[object]:
+    """A journal page with an entry in every state, a long note with markup characters, and
+    one whose lesson left the content; and an empty journal."""
+    from bot.services.journal import Entry
+    from domain.records import COMMITMENT_STATUSES, Commitment
+
+    note = "<b>kept</b> & shown as typed "
+    entries = [
+        Entry(
+            Commitment(
+                n,
+                1,
+                s.lesson.id,
+                NOW,
+                status,
+                NOW + timedelta(days=3) if n % 2 else None,
+                n % 2,
+                None,
+                note * (20 if n == 1 else 1),
+            ),
+            None if n == 2 else s.lesson,
+        )
+        for n, status in enumerate(COMMITMENT_STATUSES[1:], start=1)
+    ]
+    return [lessons.paginate(entries, 0, 5), lessons.paginate([], 0, 5)]
+
+
 def _obstacle(s: Scene, lesson: Lesson) -> object:
     from bot.services.assessment import Obstacle
 
@@ -211,6 +240,7 @@ TYPES: dict[object, typing.Callable[[Scene], list[object]]] = {
     datetime: lambda s: [NOW],
     date: lambda s: [NOW.date()],
     tzinfo: lambda s: [KYIV],
+    lessons.Page[journal.Entry]: _journal,
     bool: lambda s: [True, False],
     int: lambda s: [2],
     float: lambda s: [2.5],
