@@ -25,11 +25,15 @@ from bot.context import BotData, CxContext
 from bot.delivery import DeliveryEngine
 from bot.features import (
     assessment,
+    attribution,
+    bonus,
     broadcast,
+    channel,
     commitments,
     errors,
-    fallback,  # text no feature took; typed input the bot asked for goes to its feature
+    fallback,
     feedback,
+    joins,
     journal,
     lessons,
     lift,
@@ -65,6 +69,8 @@ log = logging.getLogger(__name__)
 FEATURES = (
     broadcast,  # its draft-message handler runs first (group -1), for admins only
     stats,
+    channel,
+    attribution,
     start,
     lessons,
     quiz,
@@ -79,6 +85,8 @@ FEATURES = (
     lift,
     teams,
     templates,
+    bonus,
+    joins,
     mydata,
     privacy,
     membership,
@@ -107,7 +115,19 @@ def pool_size(bulk_rate: float) -> int:
     return 8 + math.ceil(max(bulk_rate, 0) / 10)
 
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
+# chat_member, chat_join_request and message_reaction_count come only when asked for (and
+# the bot is an admin of the channel); poll: the state of the bot's own channel quiz polls
+ALLOWED_UPDATES = [
+    "message",
+    "edited_message",
+    "callback_query",
+    "my_chat_member",
+    "poll_answer",
+    "poll",
+    "chat_member",
+    "chat_join_request",
+    "message_reaction_count",
+]
 
 
 class ContentError(Exception):

@@ -76,6 +76,16 @@ class Settings(BaseSettings):
         default=None,
         description="the project's channel for /announce: @username or -100... id",
     )
+    channels: str | None = Field(
+        default=None,
+        description="a channel per language for the posting calendar and bonuses, e.g. "
+        "'en:@cx_en,ru:@cx_ru,uk:-1001234567890' (a language not listed uses CXCOACH_CHANNEL)",
+    )
+    approve_join_requests: bool = Field(
+        default=True,
+        description="approve a channel's join requests after greeting the person (false: "
+        "greet only, an admin approves)",
+    )
     paid_broadcast: bool = Field(
         default=False,
         description="send broadcasts with allow_paid_broadcast (up to 1,000/s, paid in Stars)",
@@ -155,6 +165,27 @@ class Settings(BaseSettings):
     def _channel(cls, value: object) -> object:
         refusal = "must be a channel @username or its -100... id"
         return _optional(value, r"(?:@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})\Z", refusal)
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channels(cls, value: object) -> object:
+        one = r"(?:en|ru|uk):(?:@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})"
+        refusal = "must be language:channel pairs, e.g. en:@cx_en,ru:-1001234567890"
+        return _optional(value, rf"{one}(?:,{one})*\Z", refusal)
+
+    @property
+    def channel_by_language(self) -> dict[str, str]:
+        """Each language's channel: CXCOACH_CHANNELS, else CXCOACH_CHANNEL for all."""
+        listed = dict(pair.split(":", 1) for pair in (self.channels or "").split(",") if pair)
+        if self.channel:
+            for lang in ("en", "ru", "uk"):
+                listed.setdefault(lang, self.channel)
+        return listed
+
+    @property
+    def channel_list(self) -> list[str]:
+        """Every configured channel, once."""
+        return list(dict.fromkeys(self.channel_by_language.values()))
 
     @property
     def channel_chat(self) -> int | str | None:

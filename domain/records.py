@@ -322,3 +322,66 @@ class LessonComment:
     lesson_id: str
     month: str  # "2026-11" (UTC)
     text: str
+
+
+# The channel's posting calendar (issue 17): what a planned post is and how it went.
+CHANNEL_POST_KINDS = ("teaser", "quiz", "digest", "free")
+CHANNEL_POST_STATUSES = ("planned", "sending", "sent", "failed", "unconfirmed", "cancelled")
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    id: int
+    channel: str  # @username or the -100... id
+    language: str
+    kind: str  # one of CHANNEL_POST_KINDS
+    run_at: datetime
+    status: str  # one of CHANNEL_POST_STATUSES
+    created_by: int
+    created_at: datetime
+    lesson_id: str | None = None
+    series_id: str | None = None
+    question: int | None = None
+    source_chat_id: int | None = None
+    source_message_id: int | None = None
+    owner: str | None = None
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    message_id: int | None = None
+    follow_message_id: int | None = None
+    poll_id: str | None = None
+    poll_counts: str | None = None  # JSON list: voters per option
+    poll_closed: bool = False
+    reactions: str | None = None  # JSON object: emoji -> count
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class TrackedLink:
+    """A start payload we can count (?start=c_<code>): a post's button, a named link, or a
+    channel invite link."""
+
+    code: str
+    kind: str  # post, link, invite
+    name: str
+    created_at: datetime
+    post_id: int | None = None
+    target: str | None = None  # l_<lesson>, s_<series>; None: the home screen
+    channel: str | None = None
+    invite_link: str | None = None
+    created_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """A bonus for channel members: the admin's message, copied to a member who asks."""
+
+    id: int
+    title: str
+    source_chat_id: int
+    source_message_id: int
+    created_by: int
+    created_at: datetime
+    lesson_id: str | None = None
+    series_id: str | None = None
+    language: str | None = None  # None: every language

@@ -13,6 +13,8 @@ PERSONAL_TABLES = {
     "quiz_answers": ("quiz_answers", "user_id"),
     "lesson_feedback": ("lesson_feedback", "user_id"),
     "commitments": ("commitments", "user_id"),
+    "arrivals": ("arrivals", "user_id"),
+    "channel_joins": ("channel_joins", "user_id"),
     "review_cards": ("review_cards", "user_id"),
     "review_history": ("review_log", "user_id"),
     "subscriptions": ("subscriptions", "user_id"),

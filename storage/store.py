@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from storage.assessment import AssessmentStore
+from storage.attribution import AttributionStore
+from storage.bonus import BonusStore
 from storage.broadcast import BroadcastStore
+from storage.channel import ChannelStore
 from storage.commitments import CommitmentStore
 from storage.driver import Driver
 from storage.feedback import FeedbackStore
@@ -39,6 +42,9 @@ class Storage(
     TeamStore,
     MyDataStore,
     StatsStore,
+    ChannelStore,
+    AttributionStore,
+    BonusStore,
 ):
     """Persistence for CX Coach. Every method is one transaction: it happens whole or not at
     all; times are aware UTC ``datetime`` objects."""

@@ -25,6 +25,8 @@ def _data_labels(t: Translator) -> dict[str, str]:
         "quiz_answers": t._("quiz answers"),
         "lesson_feedback": t._("lesson ratings (with what was unclear, as you wrote it)"),
         "commitments": t._("actions taken on, with your notes (/journal)"),
+        "arrivals": t._("links you started the bot through (a post, an article, an ad)"),
+        "channel_joins": t._("joining our channel through one of our invite links"),
         "review_cards": t._("review cards"),
         "review_history": t._("review answers (history)"),
         "subscriptions": t._("subscriptions"),

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.i18n import translator
 from tests.e2e import clocked
 from tests.e2e.clocked import at, labels, newcomer, quiz_then_rating, subscribe
-from tests.e2e.steps import next_toast
+from tests.e2e.steps import answer_right, next_toast, plain
 
 START, HARNESS = clocked.START, clocked.HARNESS  # Monday 23 November, 12:00 in Kyiv
 
@@ -109,3 +110,58 @@ async def test_an_empty_journal_says_how_it_fills(h):
     empty = await user.next_message()
     assert "It is empty for now" in empty.text
     assert ("📚 Lessons", "ser:0") in labels(empty)
+
+
+async def test_in_ukrainian_from_the_rating_to_the_journal_and_mydata_deleting_it(h, clock):
+    t = translator("uk")
+    user = h.user(1002, language="uk")  # in Kyiv, as the language suggests
+    await user.send("/start l_silos")
+    await user.next_message()
+    lesson = await user.next_message()
+    silos = h.catalog.lesson("uk", "silos")[1]
+    title = silos.title
+    await user.press(lesson, data="qs:silos")
+    for question in silos.quiz:
+        await answer_right(user, await user.next_message(), question)
+    await user.next_message()  # the score
+    rating = await user.next_message()
+    assert (
+        plain(t._("⭐ <b>How useful is “{title}” for your work?</b>", title=title)) in rating.text
+    )
+    await user.press(rating, "5")
+    await user.next_edit()
+    await user.send("Приклад із кур’єрами — чудовий")
+    offer = await user.next_message()
+    await user.press(offer, t._("✅ I’ll try it"))
+    assert "четвер, 26 листопада" in (await user.next_edit()).text  # Monday + 3 working days
+
+    clock.set(at(26, 7, 1))
+    asked = await user.next_message()
+    assert asked.text.startswith(plain(t._("🎯 <b>How did it go?</b>")))
+    await user.press(asked, t._("❌ It didn’t work"))
+    assert (
+        plain(t._("Thank you for saying so: not every try works the first time."))
+        in (await user.next_edit()).text
+    )
+    await user.send("Відділи знову сперечалися про бонуси")
+    await user.next_message()
+    await user.send("/journal")
+    journal = (await user.next_message()).text
+    assert title in journal and t._("❌ did not work") in journal
+    assert "📝 Відділи знову сперечалися про бонуси" in journal
+
+    commitment_id = (await h.storage.commitments(1002))[0].id
+    before = (await h.storage.personal_data(1002))["counts"]
+    assert (before["lesson_feedback"], before["commitments"]) == (1, 1)
+    await user.send("/mydata")
+    data = await user.next_message()
+    assert f"• {t._('actions taken on, with your notes (/journal)')}: 1" in data.text
+    await user.press(data, "🗑 Видалити всі мої дані")
+    confirm = await user.next_edit()
+    await user.press(confirm, labels(confirm)[0][0])
+    await user.next_edit()
+    assert (
+        await h.storage.commitments(1002) == [] and await h.storage.feedback(1002, "silos") is None
+    )
+    await user.press_raw(asked, f"cf:{commitment_id}:d")  # an old button after the deletion
+    assert await next_toast(user) == t._("This commitment is no longer in your journal.")
