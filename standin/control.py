@@ -16,7 +16,7 @@ from aiohttp import web
 
 from .faults import FaultInjector
 from .models import BotEvent, CallRecord, ChatState, StoredMessage
-from .users import SimUser
+from .users import SimChannel, SimUser
 
 __all__ = ["Controlled", "add_control_routes", "event_json", "message_json"]
 
@@ -34,6 +34,21 @@ class Controlled(Protocol):
 
     def calls_of(self, method: str) -> list[CallRecord]:
         """Logged calls of one Bot API method."""
+
+    def channel(self, chat_id: int, username: str | None = None, **options: Any) -> SimChannel:
+        """Create a channel (``options``: title, bot_is_admin, members, join_by_request ...)."""
+
+    def channel_members(self, channel: int) -> set[int]:
+        """Ids of a chat's members."""
+
+    def invite_links(self, channel: int) -> list[dict]:
+        """The bot's invite links of a chat (ChatInviteLink objects)."""
+
+    def join_requests(self, channel: int) -> list[int]:
+        """Ids of the users with a pending join request."""
+
+    def react(self, channel: int, message_id: int, counts: dict[str, int]) -> None:
+        """Set a message's reaction counts (emits ``message_reaction_count``)."""
 
 
 def message_json(message: StoredMessage) -> dict[str, Any]:
@@ -124,6 +139,60 @@ def add_control_routes(app: web.Application, standin: Controlled) -> None:
             raise web.HTTPBadRequest(text=str(exc)) from None
         return web.json_response({"ok": True})
 
+    async def join_channel(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/join_channel {"chat_id", "invite_link"?}
+        -> {"result": "joined" | "requested"}."""
+        data = await body(request)
+        user = user_for(request, data)
+        result = await refused_as_400(
+            user.join_channel(int(data["chat_id"]), data.get("invite_link"))
+        )
+        return web.json_response({"result": result})
+
+    async def request_join(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/request_join {"chat_id", "invite_link"?, "bio"?}."""
+        data = await body(request)
+        user = user_for(request, data)
+        await refused_as_400(
+            user.request_join(int(data["chat_id"]), data.get("invite_link"), data.get("bio"))
+        )
+        return web.json_response({"ok": True})
+
+    async def leave_channel(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/leave_channel {"chat_id"}."""
+        data = await body(request)
+        await refused_as_400(user_for(request, data).leave_channel(int(data["chat_id"])))
+        return web.json_response({"ok": True})
+
+    async def open_link(request: web.Request) -> web.Response:
+        """POST /_standin/users/{id}/open_link {"url"} -> {"message_id"} (a deep link to the
+        bot) or {"result": "joined" | "requested"} (an invite link)."""
+        data = await body(request)
+        result = await refused_as_400(user_for(request, data).open_link(data["url"]))
+        if isinstance(result, str):
+            return web.json_response({"result": result})
+        return web.json_response({"message_id": result.message_id, "update_id": result.update_id})
+
+    async def refused_as_400(action: Any) -> Any:
+        """Await a simulated user's action; a refusal (AssertionError) answers 400."""
+        try:
+            return await action
+        except AssertionError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+
+    async def new_channel(request: web.Request) -> web.Response:
+        """POST /_standin/channels {"chat_id", "username"?, "title"?, "bot_is_admin"?,
+        "bot_is_member"?, "members"?, "creator"?, "admins"?, "join_by_request"?}."""
+        data = await body(request)
+        options = {
+            key: data[key]
+            for key in ("title", "bot_is_admin", "bot_is_member", "members", "creator", "admins")
+            if key in data
+        }
+        options["join_by_request"] = bool(data.get("join_by_request"))
+        channel = standin.channel(int(data["chat_id"]), data.get("username"), **options)
+        return web.json_response(channel.chat.to_api())
+
     def chat_of(request: web.Request) -> ChatState:
         """The chat named in the path, or 404."""
         chat = standin.chats.get(int(request.match_info["chat_id"]))
@@ -148,6 +217,27 @@ def add_control_routes(app: web.Application, standin: Controlled) -> None:
         return web.json_response(
             [event_json(start + i, e) for i, e in enumerate(chat.events[start:])]
         )
+
+    async def members(request: web.Request) -> web.Response:
+        """GET /_standin/chats/{id}/members -> sorted member ids."""
+        return web.json_response(sorted(standin.channel_members(chat_of(request).id)))
+
+    async def invite_links(request: web.Request) -> web.Response:
+        """GET /_standin/chats/{id}/invite_links -> the bot's ChatInviteLink objects."""
+        return web.json_response(standin.invite_links(chat_of(request).id))
+
+    async def join_requests(request: web.Request) -> web.Response:
+        """GET /_standin/chats/{id}/join_requests -> ids of users with a pending request."""
+        return web.json_response(standin.join_requests(chat_of(request).id))
+
+    async def react(request: web.Request) -> web.Response:
+        """POST /_standin/chats/{id}/react {"message_id", "counts": {emoji: count}}."""
+        chat, data = chat_of(request), await body(request)
+        try:
+            standin.react(chat.id, int(data["message_id"]), dict(data["counts"]))
+        except AssertionError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return web.json_response({"ok": True})
 
     async def add_fault(request: web.Request) -> web.Response:
         """POST /_standin/faults {method, kind, ...Fault options}."""
@@ -197,10 +287,18 @@ def add_control_routes(app: web.Application, standin: Controlled) -> None:
     prefix = "/_standin"
     user_actions = {"send": send, "press": press, "block": block, "unblock": unblock}
     user_actions["answer_poll"] = answer_poll
+    # channels and groups: join (or ask to), leave, follow a link
+    user_actions |= {"join_channel": join_channel, "request_join": request_join}
+    user_actions |= {"leave_channel": leave_channel, "open_link": open_link}
     for action, handler in user_actions.items():
         app.router.add_post(f"{prefix}/users/{{user_id}}/{action}", handler)
     app.router.add_get(prefix + "/chats/{chat_id}/transcript", transcript)
     app.router.add_get(prefix + "/chats/{chat_id}/events", events)
+    app.router.add_post(prefix + "/channels", new_channel)
+    app.router.add_get(prefix + "/chats/{chat_id}/members", members)
+    app.router.add_get(prefix + "/chats/{chat_id}/invite_links", invite_links)
+    app.router.add_get(prefix + "/chats/{chat_id}/join_requests", join_requests)
+    app.router.add_post(prefix + "/chats/{chat_id}/react", react)
     # faults: add one, list them, clear them
     app.router.add_post(prefix + "/faults", add_fault)
     app.router.add_get(prefix + "/faults", list_faults)

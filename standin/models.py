@@ -12,11 +12,14 @@ __all__ = [
     "CallRecord",
     "CallbackRecord",
     "ChatState",
+    "InviteLink",
+    "JoinRequest",
     "MessageVersion",
     "PollState",
     "StoredFile",
     "StoredMessage",
     "UpdateRecord",
+    "chat_member",
     "present",
 ]
 
@@ -177,6 +180,7 @@ class StoredMessage:
     edit_date: int | None = None
     edits: int = 0
     history: list[MessageVersion] = field(default_factory=list)
+    reaction_counts: dict[str, int] = field(default_factory=dict)  # emoji -> anonymous count
     sent_at: float = field(default_factory=time.monotonic)
     update_id: int | None = None
     created_at: float | None = None
@@ -290,6 +294,13 @@ class ChatState:
     events: list[BotEvent] = field(default_factory=list, repr=False)
     last_update: UpdateRecord | None = field(default=None, repr=False)
     reply_keyboard: dict | None = field(default=None, repr=False)  # shown under the input
+    creator_id: int | None = None  # the owner (ChatMemberOwner), a user id
+    admins: set[int] = field(default_factory=set)  # users who are administrators
+    kicked: set[int] = field(default_factory=set)  # banned users
+    join_by_request: bool = False  # a public chat whose joins need an admin's approval
+    invite_links: dict[str, InviteLink] = field(default_factory=dict, repr=False)
+    joined_via: dict[int, str] = field(default_factory=dict, repr=False)  # member -> link
+    join_requests: dict[int, JoinRequest] = field(default_factory=dict, repr=False)
     next_message_id: int = 1
     _signal: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
@@ -332,6 +343,91 @@ class ChatState:
     def transcript(self) -> list[StoredMessage]:
         """Messages in order, with edits applied."""
         return list(self.order)
+
+
+def chat_member(status: str, user: dict[str, Any], chat_type: str) -> dict[str, Any]:
+    """The Bot API ``ChatMember`` object of ``user`` with ``status`` (creator, administrator,
+    member, left or kicked) in a chat of ``chat_type``; administrators hold every right."""
+    out: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        out["is_anonymous"] = False
+    elif status == "kicked":
+        out["until_date"] = 0
+    elif status == "administrator":
+        rights = [
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_restrict_members",
+            "can_change_info",
+            "can_invite_users",
+            "can_post_stories",
+            "can_edit_stories",
+            "can_delete_stories",
+        ]
+        if chat_type == "channel":
+            rights += ["can_post_messages", "can_edit_messages"]
+        else:
+            rights += ["can_pin_messages"]
+        out.update(can_be_edited=False, is_anonymous=False)
+        out.update(dict.fromkeys(rights, True), can_promote_members=False)
+    return out
+
+
+@dataclass
+class InviteLink:
+    """An additional invite link the bot created (createChatInviteLink)."""
+
+    invite_link: str
+    creator: dict[str, Any]
+    name: str = ""
+    expire_date: int = 0  # 0: never
+    member_limit: int = 0  # 0: unlimited
+    creates_join_request: bool = False
+    is_revoked: bool = False
+
+    def to_api(self, chat: ChatState) -> dict[str, Any]:
+        """The Bot API ``ChatInviteLink`` object (as its creator, the bot, sees it)."""
+        out: dict[str, Any] = {
+            "invite_link": self.invite_link,
+            "creator": self.creator,
+            "creates_join_request": self.creates_join_request,
+            "is_primary": False,
+            "is_revoked": self.is_revoked,
+        }
+        out |= present(
+            {"name": self.name, "expire_date": self.expire_date, "member_limit": self.member_limit}
+        )
+        if self.creates_join_request:
+            out["pending_join_request_count"] = sum(
+                1 for r in chat.join_requests.values() if r.invite_link == self.invite_link
+            )
+        return out
+
+    def refusal(self, chat: ChatState, now: int) -> str | None:
+        """Why the link admits nobody now (revoked, expired, full), or None."""
+        if self.is_revoked:
+            return "revoked"
+        if self.expire_date and self.expire_date <= now:
+            return "expired"
+        joined = sum(
+            1
+            for user_id, link in chat.joined_via.items()
+            if link == self.invite_link and user_id in chat.members
+        )
+        if self.member_limit and joined >= self.member_limit:
+            return f"full ({joined} of {self.member_limit} members joined through it)"
+        return None
+
+
+@dataclass
+class JoinRequest:
+    """A pending request of a user to join a chat."""
+
+    user: dict[str, Any]
+    date: int
+    invite_link: str | None = None
+    bio: str | None = None
 
 
 @dataclass

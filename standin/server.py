@@ -11,7 +11,10 @@ the stand-in learns it):
 - what the tests need: getFile and file downloads (the bot's aiohttp transport is tested
   downloading as well as uploading: tests/unit/test_transport.py);
 - what planned features need: sendPoll and stopPoll (quiz polls posted to the channel),
-  setChatMenuButton and getChatMenuButton (a Mini App menu button).
+  setChatMenuButton and getChatMenuButton (a Mini App menu button); for the channel:
+  createChatInviteLink, editChatInviteLink, revokeChatInviteLink, approveChatJoinRequest,
+  declineChatJoinRequest and getChatMember, with the ``chat_member``, ``chat_join_request`` and
+  ``message_reaction_count`` updates (sent only while the bot administers the chat).
 
 The user side is not a Bot API method and is simulated in full (users.py): users send text,
 stickers, photos, documents and locations, press buttons, vote in polls, edit and block.
@@ -24,6 +27,7 @@ import contextlib
 import itertools
 import json
 import re
+import secrets
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,13 +43,16 @@ from .models import (
     CallbackRecord,
     CallRecord,
     ChatState,
+    InviteLink,
+    JoinRequest,
     PollState,
     StoredFile,
     StoredMessage,
     UpdateRecord,
+    chat_member,
 )
 from .params import ApiError, Params, UploadedFile, bad_request, decode_params
-from .users import SimChannel, SimGroup, SimUser
+from .users import ChatView, SimChannel, SimGroup, SimUser
 from .validation import (
     command_entities,
     format_text,
@@ -106,6 +113,25 @@ _NOT_MODIFIED = (
     "the same as a current content and reply markup of the message"
 )
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query id is invalid"
+# TDLib's and Telegram's texts for chat members, invite links and join requests
+_LINK_RIGHTS = "not enough rights to manage chat invite link"
+_REQUEST_RIGHTS = "not enough rights to manage chat join requests"
+_LINK_LIMIT_WITH_REQUESTS = (
+    "member limit can't be specified for links requiring administrator approval"
+)
+_MEMBERS_HIDDEN = "member list is inaccessible"
+_USAGE_LIMIT_MAX = 99999
+_LINK_NAME_MAX = 32
+
+# ``from`` of a change made by an admin the test did not name
+_ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+ChatRef = ChatView | ChatState | int
 
 Handler = Callable[[Params], Awaitable[Any]]
 
@@ -274,15 +300,26 @@ class BotAPIStandIn:
         members: Iterable[int] = (),
         *,
         bot_is_member: bool = True,
+        bot_is_admin: bool = False,
+        username: str | None = None,
+        creator: int | None = None,
+        admins: Iterable[int] = (),
+        join_by_request: bool = False,
     ) -> SimGroup:
-        """Create a group (or a supergroup when the id starts with -100)."""
+        """Create a group (or a supergroup when the id starts with -100); ``username`` makes
+        it public, ``join_by_request`` makes joins wait for an admin's approval."""
         kind = "supergroup" if str(chat_id).startswith("-100") else "group"
         chat = ChatState(
             id=chat_id,
             type=kind,
             title=title,
-            members=set(members),
-            bot_is_member=bot_is_member,
+            username=username,
+            members=set(members) | set(admins) | ({creator} if creator else set()),
+            bot_is_member=bot_is_member or bot_is_admin,
+            bot_is_admin=bot_is_admin,
+            creator_id=creator,
+            admins=set(admins),
+            join_by_request=join_by_request,
         )
         self._add_chat(chat)
         return SimGroup(self, chat)
@@ -295,15 +332,25 @@ class BotAPIStandIn:
         *,
         bot_is_admin: bool = True,
         bot_is_member: bool = True,
+        members: Iterable[int] = (),
+        creator: int | None = None,
+        admins: Iterable[int] = (),
+        join_by_request: bool = False,
     ) -> SimChannel:
-        """Create a channel; the bot can post only when it is an administrator."""
+        """Create a channel; the bot can post only when it is an administrator. ``username``
+        makes it public (joinable without a link); ``join_by_request`` makes joins wait for
+        an admin's approval; ``members``, ``creator`` and ``admins`` are user ids."""
         chat = ChatState(
             id=chat_id,
             type="channel",
             title=title,
             username=username,
+            members=set(members) | set(admins) | ({creator} if creator else set()),
             bot_is_member=bot_is_member or bot_is_admin,
             bot_is_admin=bot_is_admin,
+            creator_id=creator,
+            admins=set(admins),
+            join_by_request=join_by_request,
         )
         self._add_chat(chat)
         return SimChannel(self, chat)
@@ -312,6 +359,234 @@ class BotAPIStandIn:
         """Publish a post in a channel as its admins would; emits a ``channel_post`` update."""
         chat = self.chats[channel if isinstance(channel, int) else channel.chat_id]
         return self.inject_message(chat, None, "text", text=text, update_type="channel_post")
+
+    # ------------------------------------------------------------------ channel members
+
+    def channel_members(self, channel: ChatRef) -> set[int]:
+        """Ids of the users who are members of a channel or group now (admins included)."""
+        return set(self._chat_ref(channel).members)
+
+    def invite_links(self, channel: ChatRef) -> list[dict[str, Any]]:
+        """Every invite link the bot created in a chat (revoked ones too), as ChatInviteLink
+        objects, oldest first."""
+        chat = self._chat_ref(channel)
+        return [link.to_api(chat) for link in chat.invite_links.values()]
+
+    def join_requests(self, channel: ChatRef) -> list[int]:
+        """Ids of the users whose join requests are pending, oldest first."""
+        return list(self._chat_ref(channel).join_requests)
+
+    def member_status(self, channel: ChatRef, user_id: int) -> str:
+        """creator, administrator, member, left or kicked (what getChatMember reports)."""
+        chat = self._chat_ref(channel)
+        if user_id == self.bot_id:
+            if chat.bot_is_admin:
+                return "administrator"
+            return "member" if chat.bot_is_member else "left"
+        if chat.type == "private":
+            return "member" if user_id == chat.id else "left"
+        if user_id == chat.creator_id:
+            return "creator"
+        if user_id in chat.admins:
+            return "administrator"
+        if user_id in chat.kicked:
+            return "kicked"
+        return "member" if user_id in chat.members else "left"
+
+    def ban(self, channel: ChatRef, user_id: int, by: int | None = None) -> None:
+        """An admin (``by``, a user id; default the chat's creator) bans a user: kicked, out
+        of the members, any pending request dropped; emits ``chat_member`` when the user was
+        in the chat."""
+        chat = self._chat_ref(channel)
+        admin = by if by is not None else chat.creator_id
+        old = self.member_status(chat, user_id)
+        chat.members.discard(user_id)
+        chat.admins.discard(user_id)
+        chat.join_requests.pop(user_id, None)
+        chat.joined_via.pop(user_id, None)
+        chat.kicked.add(user_id)
+        if old != "left":
+            performer = self._user_dict(admin) if admin is not None else _ANONYMOUS_ADMIN
+            self._member_changed(chat, user_id, old, "kicked", performer=performer)
+
+    def react(self, channel: ChatRef, message_id: int, counts: dict[str, int]) -> None:
+        """Set the anonymous reaction counts of a channel message (emoji -> count; 0 removes
+        one) and emit ``message_reaction_count`` when the bot administers the chat."""
+        chat = self._chat_ref(channel)
+        if chat.type == "private":
+            raise AssertionError("reaction counts are for channels and groups")
+        message = chat.messages.get(message_id)
+        if message is None:
+            raise AssertionError(f"message {message_id} not found in chat {chat.id}")
+        for emoji, count in counts.items():
+            if not isinstance(emoji, str) or not emoji or not isinstance(count, int) or count < 0:
+                raise AssertionError(f"invalid reaction {emoji!r}: {count!r}")
+        message.reaction_counts = {emoji: n for emoji, n in counts.items() if n > 0}
+        if not chat.bot_is_admin:
+            return
+        ranked = sorted(message.reaction_counts.items(), key=lambda item: -item[1])
+        payload = {
+            "chat": chat.to_api(),
+            "message_id": message_id,
+            "date": int(time.time()),
+            "reactions": [
+                {"type": {"type": "emoji", "emoji": emoji}, "total_count": count}
+                for emoji, count in ranked
+            ],
+        }
+        self.enqueue_update("message_reaction_count", payload, chat)
+
+    # Joining and leaving: called by SimUser.join_channel / request_join / leave_channel.
+
+    def join_chat(self, user: SimUser, channel: ChatRef, invite_link: str | None = None) -> str:
+        """``user`` joins a channel or group, through ``invite_link`` or (public chats)
+        directly; a link or chat that needs approval files a join request instead. Returns
+        "joined" or "requested"; a refused join raises AssertionError."""
+        chat = self._chat_ref(channel)
+        link = self._usable_link(chat, user.user_id, invite_link)
+        if link.creates_join_request if link else chat.join_by_request:
+            self.request_join(user, chat, invite_link)
+            return "requested"
+        self._add_member(chat, user.user_id, link, performer=user.user_dict)
+        return "joined"
+
+    def request_join(
+        self,
+        user: SimUser,
+        channel: ChatRef,
+        invite_link: str | None = None,
+        bio: str | None = None,
+    ) -> None:
+        """``user`` asks to join (emits ``chat_join_request`` when the bot administers the
+        chat); the request stays pending until approved, declined or the user is banned."""
+        chat = self._chat_ref(channel)
+        link = self._usable_link(chat, user.user_id, invite_link)
+        if link is not None and not link.creates_join_request:
+            raise AssertionError(f"{invite_link} admits without a request: use join_channel")
+        if user.user_id in chat.join_requests:
+            raise AssertionError(f"user {user.user_id} already asked to join chat {chat.id}")
+        request = JoinRequest(user.user_dict, int(time.time()), invite_link, bio)
+        chat.join_requests[user.user_id] = request
+        if not chat.bot_is_admin:
+            return
+        payload: dict[str, Any] = {
+            "chat": chat.to_api(),
+            "from": user.user_dict,
+            "user_chat_id": user.user_id,
+            "date": request.date,
+        }
+        if bio:
+            payload["bio"] = bio
+        if link is not None:
+            payload["invite_link"] = link.to_api(chat)
+        self.enqueue_update("chat_join_request", payload, chat)
+
+    def leave_chat(self, user: SimUser, channel: ChatRef) -> None:
+        """``user`` leaves a channel or group (emits ``chat_member``: member -> left)."""
+        chat = self._chat_ref(channel)
+        if user.user_id not in chat.members:
+            raise AssertionError(f"user {user.user_id} is not a member of chat {chat.id}")
+        old = self.member_status(chat, user.user_id)
+        if old == "creator":
+            raise AssertionError("the stand-in does not let the owner leave")
+        chat.members.discard(user.user_id)
+        chat.admins.discard(user.user_id)
+        chat.joined_via.pop(user.user_id, None)
+        self._member_changed(chat, user.user_id, old, "left", performer=user.user_dict)
+
+    def _chat_ref(self, channel: ChatRef) -> ChatState:
+        """The chat named by a view, a state or an id."""
+        if isinstance(channel, ChatView):
+            return channel.chat
+        if isinstance(channel, ChatState):
+            return channel
+        chat = self.chats.get(channel)
+        if chat is None:
+            raise AssertionError(f"unknown chat {channel}")
+        return chat
+
+    def _usable_link(
+        self, chat: ChatState, user_id: int, invite_link: str | None
+    ) -> InviteLink | None:
+        """Check that ``user_id`` may use ``invite_link`` (or no link) to enter ``chat``."""
+        if chat.type == "private":
+            raise AssertionError("a private chat cannot be joined")
+        if user_id in chat.members:
+            raise AssertionError(f"user {user_id} is already a member of chat {chat.id}")
+        if user_id in chat.kicked:
+            raise AssertionError(f"user {user_id} is banned from chat {chat.id}")
+        if invite_link is None:
+            if not chat.username:
+                raise AssertionError(f"chat {chat.id} is private: joining needs an invite link")
+            return None
+        link = chat.invite_links.get(invite_link)
+        if link is None:
+            raise AssertionError(f"{invite_link} is not an invite link of chat {chat.id}")
+        refusal = link.refusal(chat, int(time.time()))
+        if refusal is not None:
+            raise AssertionError(f"invite link {invite_link} is {refusal}")
+        return link
+
+    def _add_member(
+        self,
+        chat: ChatState,
+        user_id: int,
+        link: InviteLink | None,
+        *,
+        performer: dict[str, Any],
+        via_join_request: bool = False,
+    ) -> None:
+        """Make ``user_id`` a member and emit ``chat_member`` (left -> member)."""
+        chat.members.add(user_id)
+        if link is not None:
+            chat.joined_via[user_id] = link.invite_link
+        self._member_changed(
+            chat,
+            user_id,
+            "left",
+            "member",
+            performer=performer,
+            link=link,
+            via_join_request=via_join_request,
+        )
+
+    def _member_changed(
+        self,
+        chat: ChatState,
+        user_id: int,
+        old: str,
+        new: str,
+        *,
+        performer: dict[str, Any],
+        link: InviteLink | None = None,
+        via_join_request: bool = False,
+    ) -> None:
+        """Emit ``chat_member`` (only while the bot administers the chat, as in Telegram);
+        ``performer`` is its ``from``: who made the change."""
+        if not chat.bot_is_admin:
+            return
+        user = self._user_dict(user_id)
+        payload: dict[str, Any] = {
+            "chat": chat.to_api(),
+            "from": performer,
+            "date": int(time.time()),
+            "old_chat_member": chat_member(old, user, chat.type),
+            "new_chat_member": chat_member(new, user, chat.type),
+        }
+        if link is not None:
+            payload["invite_link"] = link.to_api(chat)
+        if via_join_request:
+            payload["via_join_request"] = True
+        self.enqueue_update("chat_member", payload, chat)
+
+    def _user_dict(self, user_id: int) -> dict[str, Any]:
+        """The User object of a simulated user (a placeholder for a bare id)."""
+        if user_id == self.bot_id:
+            return self.bot_user
+        sim = self._users.get(user_id)
+        if sim is not None:
+            return sim.user_dict
+        return {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
 
     def chat_transcript(self, chat_id: int) -> list[StoredMessage]:
         """Messages of any chat in order, with edits applied."""
@@ -945,6 +1220,128 @@ class BotAPIStandIn:
             )
         self.enqueue_update("poll", poll.to_api(), None)
         return poll.to_api()
+
+    # ------------------------------------------------------------ Bot API: members and links
+    # Not called by the bot yet: kept for a planned feature that tracks who joins the
+    # project's channel through which invite link.
+
+    async def api_getChatMember(self, p: Params) -> dict[str, Any]:
+        """getChatMember: creator, administrator, member, left (also never joined) or kicked."""
+        chat = self._chat(p)
+        user_id = p.get_int("user_id")
+        if not user_id or user_id <= 0:
+            raise bad_request("invalid user_id specified")
+        if chat.type == "channel" and not chat.bot_is_admin:
+            raise bad_request(_MEMBERS_HIDDEN)
+        if chat.type != "private" and not chat.bot_is_member:
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        known = {chat.creator_id, *chat.members, *chat.admins, *chat.kicked}
+        if user_id not in self._users and user_id != self.bot_id and user_id not in known:
+            raise bad_request("user not found")
+        status = self.member_status(chat, user_id)
+        return chat_member(status, self._user_dict(user_id), chat.type)
+
+    def _link_chat(self, p: Params, rights: str = _LINK_RIGHTS) -> ChatState:
+        """The chat of an invite-link or join-request method, once the bot's rights are
+        checked (TDLib's order: access, private chat, rights)."""
+        chat = self._chat(p)
+        if chat.type != "private" and not chat.bot_is_member:
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        if chat.type == "private":
+            raise bad_request(
+                "can't invite members to a private chat"
+                if rights == _LINK_RIGHTS
+                else "the chat can't have join requests"
+            )
+        if not chat.bot_is_admin:
+            raise bad_request(rights)
+        return chat
+
+    @staticmethod
+    def _link_fields(p: Params) -> dict[str, Any]:
+        """name, expire_date, member_limit and creates_join_request of a link as Telegram
+        reads them: a longer name is cut to 32 characters, a negative date or limit is 0
+        (none), a date in the past and a limit over 99999 are refused."""
+        fields = {
+            "name": (p.get_str("name") or "")[:_LINK_NAME_MAX],
+            "expire_date": max(p.get_int("expire_date", 0) or 0, 0),
+            "member_limit": min(max(p.get_int("member_limit", 0) or 0, 0), 100000),
+            "creates_join_request": p.get_bool("creates_join_request"),
+        }
+        if fields["creates_join_request"] and fields["member_limit"]:
+            raise bad_request(_LINK_LIMIT_WITH_REQUESTS)
+        if fields["expire_date"] and fields["expire_date"] <= int(time.time()):
+            raise bad_request("EXPIRE_DATE_INVALID")
+        if fields["member_limit"] > _USAGE_LIMIT_MAX:
+            raise bad_request("USAGE_LIMIT_INVALID")
+        return fields
+
+    def _known_link(self, chat: ChatState, p: Params) -> InviteLink:
+        """The bot's invite link named by ``invite_link``."""
+        value = p.get_str("invite_link") or ""
+        if not value:
+            raise bad_request("invite link must be non-empty")
+        link = chat.invite_links.get(value)
+        if link is None:
+            raise bad_request("INVITE_HASH_EXPIRED")
+        return link
+
+    async def api_createChatInviteLink(self, p: Params) -> dict[str, Any]:
+        """createChatInviteLink: an additional link ``https://t.me/+<16 characters>``."""
+        chat = self._link_chat(p)
+        fields = self._link_fields(p)
+        url = f"https://t.me/+{secrets.token_urlsafe(12)}"
+        link = InviteLink(url, self.bot_user, **fields)
+        chat.invite_links[url] = link
+        return link.to_api(chat)
+
+    async def api_editChatInviteLink(self, p: Params) -> dict[str, Any]:
+        """editChatInviteLink: every field is set again (an omitted one to its default)."""
+        chat = self._link_chat(p)
+        fields = self._link_fields(p)
+        link = self._known_link(chat, p)
+        if link.is_revoked:
+            raise bad_request("INVITE_HASH_EXPIRED")
+        for name, value in fields.items():
+            setattr(link, name, value)
+        return link.to_api(chat)
+
+    async def api_revokeChatInviteLink(self, p: Params) -> dict[str, Any]:
+        """revokeChatInviteLink: nobody can join through it any more; returns it revoked."""
+        chat = self._link_chat(p)
+        link = self._known_link(chat, p)
+        link.is_revoked = True
+        return link.to_api(chat)
+
+    def _pending_request(self, p: Params) -> tuple[ChatState, int, JoinRequest]:
+        """The chat, user id and pending request of approve/declineChatJoinRequest."""
+        user_id = p.get_int("user_id")
+        if not user_id or user_id <= 0:
+            raise bad_request("invalid user_id specified")
+        chat = self._link_chat(p, _REQUEST_RIGHTS)
+        if user_id in chat.members:
+            raise bad_request("USER_ALREADY_PARTICIPANT")
+        request = chat.join_requests.get(user_id)
+        if request is None:
+            raise bad_request("HIDE_REQUESTER_MISSING")
+        return chat, user_id, request
+
+    async def api_approveChatJoinRequest(self, p: Params) -> bool:
+        """approveChatJoinRequest: the user becomes a member (``chat_member`` with the link
+        they asked through, or ``via_join_request`` for a direct request)."""
+        chat, user_id, request = self._pending_request(p)
+        del chat.join_requests[user_id]
+        link = chat.invite_links.get(request.invite_link or "")
+        self._add_member(
+            chat, user_id, link, performer=self.bot_user, via_join_request=link is None
+        )
+        return True
+
+    async def api_declineChatJoinRequest(self, p: Params) -> bool:
+        """declineChatJoinRequest: the request is dropped; the user stays out."""
+        chat, user_id, _request = self._pending_request(p)
+        del chat.join_requests[user_id]
+        return True
 
     # ------------------------------------------------------------------ Bot API: bot settings
 

@@ -8,8 +8,10 @@ server.py implements it and creates the clients, so this module never imports se
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 from .models import (
     BotEvent,
@@ -48,6 +50,23 @@ class Server(Protocol):
 
     def new_callback(self, message: StoredMessage, user_id: int, data: str | None) -> str:
         """Register a callback query id for a pressed button."""
+
+    def join_chat(self, user: SimUser, channel: Any, invite_link: str | None = None) -> str:
+        """``user`` joins a channel or group (or asks to); "joined" or "requested"."""
+
+    def request_join(
+        self, user: SimUser, channel: Any, invite_link: str | None = None, bio: str | None = None
+    ) -> None:
+        """``user`` asks to join a channel or group."""
+
+    def leave_chat(self, user: SimUser, channel: Any) -> None:
+        """``user`` leaves a channel or group."""
+
+
+# What a Telegram client accepts as a deep link's start parameter (else it opens the bot
+# without one): https://core.telegram.org/bots/features#deep-linking
+_START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_TME_HOSTS = ("t.me", "telegram.me", "telegram.dog")
 
 
 _PNG_1PX = bytes.fromhex(
@@ -337,6 +356,79 @@ class SimUser(ChatView):
             chat = None
         self.standin.enqueue_update("poll", poll.to_api(), chat)
 
+    async def join_channel(
+        self, channel: SimChannel | SimGroup | int, invite_link: str | None = None
+    ) -> str:
+        """Join a channel or group (a SimChannel/SimGroup or chat id): through one of the
+        bot's ``invite_link``s, or directly when the chat is public (has a username). A link
+        that ``creates_join_request`` (or a public chat with ``join_by_request``) files a join
+        request instead, as ``request_join`` does. Returns "joined" or "requested". A revoked,
+        expired or full link, a private chat without a link, a member or a banned user
+        raises AssertionError. Emits ``chat_member`` (with ``invite_link``) when the bot
+        administers the chat."""
+        return self.standin.join_chat(self, channel, invite_link)
+
+    async def request_join(
+        self,
+        channel: SimChannel | SimGroup | int,
+        invite_link: str | None = None,
+        bio: str | None = None,
+    ) -> None:
+        """Ask to join (through a link that ``creates_join_request``, or directly a public
+        chat); emits ``chat_join_request`` when the bot administers the chat. The request
+        stays pending until approved or declined (Telegram's requests do not expire)."""
+        self.standin.request_join(self, channel, invite_link, bio)
+
+    async def leave_channel(self, channel: SimChannel | SimGroup | int) -> None:
+        """Leave a channel or group; emits ``chat_member`` (member -> left)."""
+        self.standin.leave_chat(self, channel)
+
+    async def open_link(self, url: str) -> StoredMessage | str:
+        """Open a link as a Telegram client would: the bot's deep link
+        (``https://t.me/<bot>?start=<payload>``) sends ``/start <payload>`` to the bot, or a
+        bare ``/start`` when the payload is not 1-64 characters of A-Za-z0-9_- (clients drop
+        it); an invite link (``https://t.me/+...``) joins as ``join_channel`` does and returns
+        "joined" or "requested". Other links raise AssertionError."""
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        path = parts.path.strip("/")
+        if parts.scheme == "tg" and parts.netloc == "resolve":
+            username = (query.get("domain") or [""])[0]
+        elif parts.scheme in ("http", "https") and parts.netloc.lower() in _TME_HOSTS:
+            username = path
+            if path.startswith("+") or path.startswith("joinchat/"):
+                for chat in self.standin.chats.values():
+                    if url in chat.invite_links:
+                        return self.standin.join_chat(self, chat, url)
+                raise AssertionError(f"{url} is not an invite link of any chat")
+        else:
+            raise AssertionError(f"the stand-in does not follow {url}")
+        if username.lower() != str(self.standin.bot_user.get("username", "")).lower():
+            raise AssertionError(f"{url} does not lead to the bot")
+        payload = (query.get("start") or [""])[0]
+        if _START_PARAMETER.fullmatch(payload):
+            return await self.send(f"/start {payload}")
+        return await self.send("/start")
+
+    async def press_url(
+        self, message: StoredMessage | int, button_text: str
+    ) -> StoredMessage | str:
+        """Press an inline URL button (by its text) of a message in any chat, e.g. a channel
+        post: ``open_link`` of its URL."""
+        target = message if isinstance(message, StoredMessage) else self._resolve(message)
+        urls = [
+            button["url"]
+            for row in target.inline_keyboard
+            for button in row
+            if "url" in button and button.get("text") == button_text
+        ]
+        if len(urls) != 1:
+            raise AssertionError(
+                f"expected one URL button {button_text!r} in message {target.message_id}; "
+                f"buttons: {target.buttons}"
+            )
+        return await self.open_link(urls[0])
+
     async def block(self) -> None:
         """Block the bot (sends ``my_chat_member``: member -> kicked)."""
         self._set_blocked(True)
@@ -387,4 +479,5 @@ class SimGroup(ChatView):
 
 
 class SimChannel(ChatView):
-    """A channel; posts are made with ``BotAPIStandIn.channel_post``."""
+    """A channel; posts are made with ``BotAPIStandIn.channel_post``, users join and leave
+    with ``SimUser.join_channel`` / ``request_join`` / ``leave_channel``."""
