@@ -53,6 +53,7 @@ from bot.features import (
 from bot.features import settings as settings_feature
 from bot.i18n import LANGUAGES, translator
 from bot.metrics import HealthServer, Metrics
+from bot.poster import ChannelPoster
 from bot.ratelimit import ReplyFirstRateLimiter
 from bot.sender import Sender
 from bot.services.broadcast import forget_stale_drafts
@@ -200,10 +201,13 @@ def build_application(env: Env, *, request_timeout: float = 10.0) -> Application
     broadcasts = BroadcastRunner(app.bot, env, sender, lease=lease)
     app.bot_data.sender, app.bot_data.engine = sender, engine
     app.bot_data.broadcasts = broadcasts
+    poster = ChannelPoster(app.bot, env, sender, lease=lease)  # the channel's planned posts
+    app.bot_data.poster = poster
     assert app.job_queue is not None
     every = settings.tick_seconds
     app.job_queue.run_repeating(engine.tick, interval=every, first=every, name="slots")
     app.job_queue.run_repeating(broadcasts.tick, interval=every, first=every, name="broadcasts")
+    app.job_queue.run_repeating(poster.tick, interval=every, first=every, name="channel-posts")
     return app
 
 
@@ -252,6 +256,7 @@ async def _post_stop(app: Application) -> None:
     """Let the slot drain and the broadcast finish what is in flight before storage closes."""
     await app.bot_data.engine.stop()
     await app.bot_data.broadcasts.stop()
+    await app.bot_data.poster.stop()
 
 
 async def set_command_menus(app: Application) -> None:

@@ -523,3 +523,162 @@ class PlanPdf(Callback, prefix="p90"): ...  # /plan: the 90-day plan as a PDF
 
 class TemplateFile(Callback, prefix="tpl"):
     template_id: Id  # /templates: send this template's file (an unknown id: Gone)
+
+
+# Bonus materials for channel members (issue 17). /bonus is an admin's (rights checked on
+# every press): bn:<page> the list, bns:<series> a series' targets, bnt:<s|l>:<id> the
+# language, bnl:<s|l>:<id>:<en|ru|uk|all> then the title is typed, bnd:<bonus> / bnx:<bonus>
+# delete (asks / confirmed). bg:<bonus>[:j] is a learner's: the bonus, given to a member of
+# their language's channel (:j "I have joined": checked again).
+BONUS_TARGETS = {"s": "series", "l": "lesson"}
+BONUS_LANGUAGES = {"en": "en", "ru": "ru", "uk": "uk", "all": None}
+
+
+class BonusList(Callback, prefix="bn"):
+    page: Count = 0
+
+
+class BonusSeries(Callback, prefix="bns"):
+    series_id: Id
+
+
+class BonusTarget(Callback, prefix="bnt"):
+    kind: Annotated[str, Choice(BONUS_TARGETS)]  # "series" or "lesson"
+    target_id: Id
+
+
+class BonusLanguage(Callback, prefix="bnl"):
+    kind: Annotated[str, Choice(BONUS_TARGETS)]
+    target_id: Id
+    language: Annotated[str | None, Choice(BONUS_LANGUAGES)]  # None: every language
+
+
+class BonusDelete(Callback):
+    bonus_id: Count
+    confirmed: Annotated[bool, Prefix({"bnd": False, "bnx": True})] = False  # False: ask first
+
+
+class GetBonus(Callback, prefix="bg"):
+    bonus_id: Count
+    joined: Annotated[bool, Flag("j")] = False  # "✅ I have joined": check again
+
+
+# Attribution (admins only; rights checked on every press): /links, tracked named links and
+# channel invite links, and the funnel report under /stats.
+#   lk:<page>                   /links, page n
+#   lkn                         a new named link: choose what it opens (home or a series)
+#   lks:<series>                ... a series' page or one of its lessons
+#   lkt:h | lkt:s:<series> | lkt:l:<lesson>   ... chosen: now type its name
+#   lki[:<channel>]             a new channel invite link (for @channel or -100...): its name
+#   fn:<page>[:n]               /stats → 🔗 Sources, page n (:n as a new message)
+#   fnc                         the sources' funnel chart
+CHANNEL_RE = re.compile(r"^(?:@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})$")
+
+
+class Links(Callback, prefix="lk"):
+    page: Count = 0
+
+
+class LinkNew(Callback, prefix="lkn"): ...
+
+
+class LinkSeries(Callback, prefix="lks"):
+    series_id: Id
+
+
+class LinkTarget(Callback, prefix="lkt"):
+    kind: Annotated[str, Choice({"h": "home", "s": "series", "l": "lesson"})]
+    target_id: Annotated[str | None, Given("kind", {"home": None, "series": ID_RE,
+                                                    "lesson": ID_RE})] = None  # fmt: skip
+
+
+class InviteNew(Callback, prefix="lki"):
+    channel: Annotated[str | None, Maybe(Text(CHANNEL_RE))] = None  # None: choose (or the only)
+
+
+class Sources(Callback, prefix="fn"):
+    page: Count = 0
+    new: Flagged = False  # from the /stats message, which stays
+
+
+class SourcesChart(Callback, prefix="fnc"): ...
+
+
+# The channel's posting calendar (/channel; admins only, rights checked on every press):
+#   cpl[:<page>]                    the plan, page n
+#   cpn[:<t|q|d|f|s>[:<lang>]]      add a post: its kind (s: plan a series), then the language
+#                                   of its channel, then what it is about
+#   cps:<t|q>:<lang>:<series>       a teaser's or a quiz poll's lesson, among a series' lessons
+#   cpq:<lang>:<lesson>             a quiz poll's question
+#   cpw:<t|q|d|f>:<lang>:<lesson|series|->:<question|->:<YYYYMMDD|->:<minutes|->[:k]
+#                                   a new post's day, then its time (then it is planned);
+#                                   :k the date and time are typed instead
+#   cpm:<post>:<YYYYMMDD|->:<minutes|->[:k]   the same for moving a planned post
+#   cpx:<v|pv|mv|c|cc|rs|rr>:<post> a post: view, preview, move, cancel (asks / confirmed),
+#                                   post again (asks / confirmed)
+#   cpd:<lang>:<series>:<days>[:<minutes>[:ok]]   plan a series: its weekdays (bit 0 = Monday)
+#                                   and a time, then the moments to confirm, :ok planned
+# Combinations the service cannot use (a quiz without its question...) are "out of date".
+POST_KIND_TOKENS = {"t": "teaser", "q": "quiz", "d": "digest", "f": "free"}
+ChannelLanguage = Annotated[str, Choice("en", "ru", "uk")]
+PostDay = Annotated[int | None, Maybe(Int(range(20000101, 21000101)), "-")]  # YYYYMMDD
+PostMinutes = Annotated[int | None, Maybe(Int(MINUTES), "-")]
+CHANNEL_POST_VERBS = ("v", "pv", "mv", "c", "cc", "rs", "rr")
+
+
+class ChannelPlan(Callback, prefix="cpl"):
+    page: Count = 0
+
+
+class ChannelNew(Callback, prefix="cpn"):
+    kind: Annotated[str | None, Maybe(Choice({**POST_KIND_TOKENS, "s": "series"}))] = None
+    language: Annotated[str | None, Maybe(Choice("en", "ru", "uk"))] = None
+
+    def valid(self) -> bool:
+        """cpn:<kind>:<lang>: a language only after a kind."""
+        return self.kind is not None or self.language is None
+
+
+class ChannelLessons(Callback, prefix="cps"):
+    kind: Annotated[str, Choice({"t": "teaser", "q": "quiz"})]
+    language: ChannelLanguage
+    series_id: Id
+
+
+class ChannelQuestions(Callback, prefix="cpq"):
+    language: ChannelLanguage
+    lesson_id: Id
+
+
+class ChannelWhen(Callback, prefix="cpw"):
+    kind: Annotated[str, Choice(POST_KIND_TOKENS)]
+    language: ChannelLanguage
+    target_id: Annotated[str | None, Maybe(Text(ID_RE), "-")] = None  # lesson, or series
+    question: Annotated[int | None, Maybe(Int(range(12)), "-")] = None  # 0-based
+    day: PostDay = None
+    minutes: PostMinutes = None
+    typed: Annotated[bool, Flag("k")] = False
+
+
+class ChannelMove(Callback, prefix="cpm"):
+    post_id: Count
+    day: PostDay = None
+    minutes: PostMinutes = None
+    typed: Annotated[bool, Flag("k")] = False
+
+
+class ChannelPostAction(Callback, prefix="cpx"):
+    verb: Annotated[str, Choice(*CHANNEL_POST_VERBS)]
+    post_id: Count
+
+
+class ChannelSeriesPlan(Callback, prefix="cpd"):
+    language: ChannelLanguage
+    series_id: Id
+    days: Annotated[int, Int(range(128))] = 0  # bit 0 = Monday
+    minutes: Annotated[int | None, Maybe(Int(MINUTES))] = None
+    confirmed: Annotated[bool, Flag("ok")] = False
+
+    def valid(self) -> bool:
+        """cpd:<lang>:<series>:<days>:<minutes>:ok: confirming needs the time."""
+        return self.minutes is not None or not self.confirmed

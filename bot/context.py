@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.broadcaster import BroadcastRunner
     from bot.delivery import DeliveryEngine
     from bot.metrics import Metrics
+    from bot.poster import ChannelPoster
     from bot.sender import Sender
 
 
@@ -32,6 +33,7 @@ class BotData:
     sender: Sender
     engine: DeliveryEngine
     broadcasts: BroadcastRunner
+    poster: ChannelPoster
     metrics: Metrics
 
     def __init__(self) -> None:

@@ -7,14 +7,16 @@ the stand-in learns it):
 - what PTB calls to start, poll and serve a webhook: getMe, getUpdates, deleteWebhook,
   setWebhook;
 - what the bot calls: sendMessage, editMessageText, answerCallbackQuery, copyMessage
-  (broadcasts and announcements), sendPhoto (charts), sendDocument (/export), setMyCommands;
+  (broadcasts, announcements, free channel posts, bonuses), sendPhoto (charts), sendDocument
+  (/export, /plan, /templates), setMyCommands, sendPoll (channel quiz polls),
+  createChatInviteLink (/links, bonuses), approveChatJoinRequest and getChatMember (bonuses),
+  with the ``poll``, ``chat_member``, ``chat_join_request`` and ``message_reaction_count``
+  updates (the last three sent only while the bot administers the chat);
 - what the tests need: getFile and file downloads (the bot's aiohttp transport is tested
-  downloading as well as uploading: tests/unit/test_transport.py);
-- what planned features need: sendPoll and stopPoll (quiz polls posted to the channel),
-  setChatMenuButton and getChatMenuButton (a Mini App menu button); for the channel:
-  createChatInviteLink, editChatInviteLink, revokeChatInviteLink, approveChatJoinRequest,
-  declineChatJoinRequest and getChatMember, with the ``chat_member``, ``chat_join_request`` and
-  ``message_reaction_count`` updates (sent only while the bot administers the chat).
+  downloading as well as uploading: tests/unit/test_transport.py), stopPoll,
+  editChatInviteLink, revokeChatInviteLink, declineChatJoinRequest;
+- what a planned feature needs: setChatMenuButton and getChatMenuButton (a Mini App menu
+  button).
 
 The user side is not a Bot API method and is simulated in full (users.py): users send text,
 stickers, photos, documents and locations, press buttons, vote in polls, edit and block.

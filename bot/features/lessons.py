@@ -37,7 +37,9 @@ async def series_button(
     """A series' intro and its lessons (a page of them), in place; from a lesson, as a new
     message, so that the lesson stays in the chat to re-read."""
     view = await lessons.series_view(context.env, me.user, me.lang, data.series_id)
-    screen = screens.series_screen(me.t, view.series, view.completed, data.page, view.subscription)
+    screen = screens.series_screen(
+        me.t, view.series, view.completed, data.page, view.subscription, view.bonus
+    )
     await reply(update, context, screen, edit=not data.new)
 
 

@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # no screen: render to memory
 
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def activity_chart(
@@ -143,6 +144,46 @@ def lessons_chart(
     useful_ax.set_yticks(positions)
     useful_ax.set_yticklabels(names, fontsize=7)
     useful_ax.invert_yaxis()  # the first lesson on top
+    figure.suptitle(title)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close("all")
+    return buffer.getvalue()
+
+
+def funnel_chart(
+    panels: list[tuple[str, list[tuple[int, str]]]],
+    steps: list[str],
+    title: str = "CX Coach: the funnel of the top sources",
+) -> bytes:
+    """A PNG with one panel per source (in the order given): a horizontal bar per step of
+    its funnel, top to bottom in the order of ``steps``, each with its label (a count, or
+    "5 of 25"). Bars share each panel's scale: the first step, the learners who came there
+    first, is the widest. No source: one empty panel."""
+    shown = panels or [("—", [(0, "0")] * len(steps))]
+    columns = 1 if len(shown) == 1 else 2
+    rows = math.ceil(len(shown) / columns)
+    figure = Figure(figsize=(5.2 * columns, 0.6 + 2.4 * rows), dpi=110, layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False)
+    positions = list(range(len(steps)))
+    colors = ["#2e86c1", "#3498db", "#27ae60", "#f39c12", "#8e44ad", "#c0392b"]
+    for index, ax in enumerate(axes.flat):
+        if index >= len(shown):
+            ax.set_visible(False)
+            continue
+        name, bars = shown[index]
+        values = [value for value, _ in bars]
+        top = max([*values, 1])
+        ax.barh(positions, values, color=colors[: len(values)], alpha=0.85)
+        for y, (value, text) in zip(positions, bars, strict=True):
+            ax.text(value + top * 0.02, y, text, va="center", fontsize=7)
+        ax.set_xlim(0, top * 1.35)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # learners: whole numbers
+        ax.set_yticks(positions)
+        ax.set_yticklabels(["\n".join(label_lines(step, 24)) for step in steps], fontsize=7)
+        ax.invert_yaxis()  # the first step on top
+        ax.set_title("\n".join(label_lines(name, 44)[:2]), fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
     figure.suptitle(title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")

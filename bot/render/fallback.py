@@ -54,6 +54,8 @@ def gone_toast(t: Translator, what: str) -> str:
         return t._("This commitment is no longer in your journal.")
     if what == "template":
         return t._("This template is no longer available.")
+    if what == "bonus":
+        return t._("This bonus is no longer available.")
     return t._("This subscription no longer exists.")
 
 

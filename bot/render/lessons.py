@@ -24,6 +24,7 @@ from bot.services.lessons import (
     paginate,
 )
 from content.model import Lesson, SeriesContent, Source
+from domain.records import Bonus
 
 
 def series_list_screen(
@@ -59,6 +60,7 @@ def series_screen(
     completed: set[str],
     page: int,
     subscription: str | None = None,
+    bonus: Bonus | None = None,
 ) -> Screen:
     shown = paginate(series.lessons, page, LESSONS_PER_PAGE)
     counts = lesson_counts(series.lessons, completed, completed)
@@ -92,6 +94,7 @@ def series_screen(
             t._("🔔 Subscribe to the series"), cb.SubscriptionAction("subscribe", series.id)
         )
     rows.append([sub_button])
+    rows.append(bonus_row(t, bonus))
     rows.append([button(t._("⬅️ All series"), cb.SeriesList(0)), button(t._("🏠 Menu"), cb.Menu())])
     return Screen("\n".join(lines), markup(rows))
 
@@ -120,7 +123,17 @@ ARTICLE_LANGUAGE = {
 
 def lesson_view_screen(t: Translator, view: LessonView) -> Screen:
     """A lesson as :func:`bot.services.lessons.open_lesson` found it."""
-    return lesson_screen(t, view.series, view.lesson, view.source, view.completed, view.next_lesson)
+    return lesson_screen(
+        t, view.series, view.lesson, view.source, view.completed, view.next_lesson, view.bonus
+    )
+
+
+def bonus_row(t: Translator, bonus: Bonus | None) -> list:
+    """The button of a bonus for channel members (none without one)."""
+    if bonus is None:
+        return []
+    label = t._("🎁 Bonus: {title}", title=Safe(bonus.title))  # a label: never escaped
+    return [button(shorten(label, WIDE_LABEL), cb.GetBonus(bonus.id))]
 
 
 def lesson_screen(
@@ -130,6 +143,7 @@ def lesson_screen(
     source: Source | None,
     completed: bool,
     next_lesson: Lesson | None,
+    bonus: Bonus | None = None,
 ) -> Screen:
     position = [x.id for x in series.lessons].index(lesson.id) + 1
     header = t._(
@@ -156,6 +170,7 @@ def lesson_screen(
     rows = [[button(quiz_label, cb.StartQuiz(lesson.id))]]
     if next_lesson is not None:
         rows.append([button(t._("Next lesson ➡️"), cb.OpenLesson(next_lesson.id))])
+    rows.append(bonus_row(t, bonus))  # for channel members
     rows.append(  # the same way out as the quiz's result: the series, or home
         [
             button(  # both as new messages: the lesson stays, to re-read

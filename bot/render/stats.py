@@ -75,9 +75,13 @@ def stats_screen(
         lines += ["", t._("<b>Recent broadcasts</b>")]
         for broadcast, counts in broadcasts[:3]:
             lines.append(f"#{broadcast.id}: " + outcome_line(t, broadcast, counts))
-    return Screen(
-        "\n".join(lines), markup([[button(t._("📚 Lessons"), cb.StatsLessons(0, new=True))]])
-    )
+    rows = [
+        [
+            button(t._("📚 Lessons"), cb.StatsLessons(0, new=True)),
+            button(t._("🔗 Sources"), cb.Sources(0, new=True)),
+        ]
+    ]
+    return Screen("\n".join(lines), markup(rows))
 
 
 def export_caption(t: Translator, export: Export) -> str:
@@ -92,6 +96,12 @@ def export_caption(t: Translator, export: Export) -> str:
         return t.n_(
             "{n} “what was unclear” comment (lesson, month, text; never who wrote it)",
             "{n} “what was unclear” comments (lesson, month, text; never who wrote it)",
+            export.rows,
+        )
+    if export.kind == "funnel":
+        return t.n_(
+            "{n} source: channel posts, named links, invite links; their funnels (counts only)",
+            "{n} sources: channel posts, named links, invite links; their funnels (counts only)",
             export.rows,
         )
     return t.n_("{n} learner", "{n} learners", export.rows)

@@ -8,10 +8,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from bot.services.bonus import offered
 from bot.services.env import Env, Gone
 from bot.services.schedule import note_activity
 from content.model import Catalog, Lesson, SeriesContent, Source
-from domain.records import User
+from domain.records import Bonus, User
 
 T = TypeVar("T")
 
@@ -164,17 +165,19 @@ class SeriesView:
     series: SeriesContent
     completed: set[str]  # lesson ids
     subscription: str | None  # active, paused, finished; None: not subscribed
+    bonus: Bonus | None = None  # the series' bonus for channel members, if any
 
 
 async def series_view(env: Env, user: User, lang: str, series_id: str) -> SeriesView:
-    """A series with the learner's completed lessons and subscription (Gone: no more)."""
+    """A series with the learner's completed lessons and subscription, and its bonus for
+    channel members (Gone: no more)."""
     series = env.catalog.series(lang, series_id)
     if series is None:
         raise Gone("series")
     completed = await env.storage.completed_lessons(user.id)
     subs = await env.storage.subscriptions(user.id)
     status = next((s.status for s in subs if s.series_id == series.id), None)
-    return SeriesView(series, completed, status)
+    return SeriesView(series, completed, status, await offered(env, lang, series.id))
 
 
 @dataclass(frozen=True)
@@ -184,11 +187,12 @@ class LessonView:
     source: Source | None
     completed: bool
     next_lesson: Lesson | None
+    bonus: Bonus | None = None  # for channel members: the lesson's own, else its series'
 
 
 async def open_lesson(env: Env, user: User, lang: str, lesson_id: str) -> LessonView:
-    """Open a lesson: noted as opened (a day of activity; the daily slot starts). Gone: the
-    lesson no longer exists."""
+    """Open a lesson: noted as opened (a day of activity; the daily slot starts), with the
+    bonus it offers channel members, if any. Gone: the lesson no longer exists."""
     found = env.catalog.lesson(lang, lesson_id)
     if found is None:
         raise Gone("lesson")
@@ -198,6 +202,7 @@ async def open_lesson(env: Env, user: User, lang: str, lesson_id: str) -> Lesson
     await note_activity(env.storage, user, lang, now)
     completed = await env.storage.completed_lessons(user.id)
     source = env.catalog.sources.get(lesson.source)
+    bonus = await offered(env, lang, series.id, lesson.id)
     return LessonView(
-        series, lesson, source, lesson.id in completed, next_lesson(series, lesson.id)
+        series, lesson, source, lesson.id in completed, next_lesson(series, lesson.id), bonus
     )

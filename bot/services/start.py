@@ -15,8 +15,8 @@ from bot.services.schedule import prefs_of
 from content.model import Catalog, Lesson, SeriesContent
 from domain.records import User
 
-# Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, sub_<series> (subscribe at once) or
-# t_<code> (join a team).
+# Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, sub_<series> (subscribe at once),
+# t_<code> (join a team) or c_<code> (a tracked link: counted, then it opens its target).
 _DEEP_LINK = re.compile(r"^(s|l|sub|t)_([a-z0-9][a-z0-9-]{1,23})$")
 
 
@@ -25,8 +25,13 @@ _LINK_KINDS = {"s": "series", "l": "lesson", "sub": "subscribe", "t": "team"}
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: str  # "series", "lesson", "subscribe" or "team" (join)
+    kind: str  # "series", "lesson", "subscribe", "team" (join) or "tracked" (c_<code>)
     target_id: str
+
+
+# A tracked link's code (a channel post's button, a named link from /links; see
+# services/attribution.py): short, random, URL-safe; the payload is at most 64 characters.
+_TRACKED = re.compile(r"^c_([A-Za-z0-9_-]{1,62})$")
 
 
 def parse_deep_link(payload: str | None) -> DeepLink | None:
@@ -34,7 +39,8 @@ def parse_deep_link(payload: str | None) -> DeepLink | None:
         return None
     match = _DEEP_LINK.match(payload.strip())
     if not match:
-        return None
+        tracked = _TRACKED.match(payload.strip())
+        return DeepLink("tracked", tracked.group(1)) if tracked else None
     return DeepLink(_LINK_KINDS[match.group(1)], match.group(2))
 
 
@@ -166,14 +172,31 @@ class Arrival:
 
 async def arrive(env: Env, user: User, lang: str, payload: str | None, is_new: bool) -> Arrival:
     """/start [payload]. A first visit is greeted (and a link still opens, after it); a
-    returning learner without a link gets their home."""
+    returning learner without a link gets their home. A tracked link (``c_<code>``) is
+    counted, then opens its target as that deep link would (none: the greeting or home); an
+    unknown code is a plain /start."""
     link = parse_deep_link(payload)
     broken = broken_link_kind(payload)  # l_Bad!, or too long: not found either
+    if link is not None and link.kind == "tracked":  # counted, then opens what it leads to
+        link = await _tracked_target(env, user, link.target_id)
     if link is None and broken is None:
         return Arrival(True) if is_new else Arrival(False, await what_next(env, user, lang))
     target = await _open(env, user, lang, link) if link is not None else None
     missing = None if target is not None else (link.kind if link is not None else broken)
     return Arrival(is_new, target=target, missing=missing)
+
+
+async def _tracked_target(env: Env, user: User, code: str) -> DeepLink | None:
+    """A start through tracked link ``code``: the arrival recorded (the learner's first
+    source kept, later ones counted) and what the link opens; None for home. An unknown
+    code (or an invite link's, which is no start payload) is a plain /start: nothing
+    recorded."""
+    tracked = await env.storage.tracked_link(code)
+    if tracked is None or tracked.kind == "invite":
+        return None
+    await env.storage.record_arrival(user.id, tracked.code, env.now())
+    target = parse_deep_link(tracked.target)
+    return None if target is None or target.kind == "tracked" else target
 
 
 async def _open(env: Env, user: User, lang: str, link: DeepLink) -> Target | None:

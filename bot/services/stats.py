@@ -64,7 +64,7 @@ class Export:
     filename: str
     data: bytes  # CSV, UTF-8
     rows: int  # learners (lessons, comments)
-    kind: str = "progress"  # progress, lessons, comments
+    kind: str = "progress"  # progress, lessons, comments, funnel
 
 
 async def export(env: Env) -> Export:
@@ -362,13 +362,19 @@ def lesson_rows(figures: Sequence[LessonFigures]) -> list[dict[str, object]]:
 
 async def exports(env: Env, lang: str) -> list[Export]:
     """/export: per-learner progress (ids and counts), then per-lesson figures
-    (``lessons.csv``, titles in ``lang``) and the "unclear" comments (``comments.csv``:
-    lesson, month, text; never who wrote it)."""
+    (``lessons.csv``, titles in ``lang``), the "unclear" comments (``comments.csv``:
+    lesson, month, text; never who wrote it) and the funnel per source (``funnel.csv``:
+    counts only)."""
     progress = await export(env)
     storage = env.storage
     comments = await storage.lesson_comments()
     figures = lesson_figures(env.catalog, lang, await storage.lesson_tallies(), grouped(comments))
     titles = {f.lesson.id: f.lesson.title for f in figures}
+    # imported here: attribution reads deep links (services/start.py), whose teams use this
+    # module's lesson figures
+    from bot.services import attribution
+
+    sources = await attribution.funnel(env, lang)
     comment_rows = [
         {"lesson_id": c.lesson_id, "lesson_title": titles.get(c.lesson_id, ""),
          "month": c.month, "comment": c.text}
@@ -380,4 +386,6 @@ async def exports(env: Env, lang: str) -> list[Export]:
                "lessons"),
         Export("comments.csv", csv_bytes(("lesson_id", "lesson_title", "month", "comment"),
                                          comment_rows), len(comment_rows), "comments"),
+        Export("funnel.csv", csv_bytes(attribution.FUNNEL_COLUMNS, attribution.funnel_rows(
+            sources)), len(sources.sources), "funnel"),
     ]  # fmt: skip

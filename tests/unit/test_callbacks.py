@@ -85,6 +85,47 @@ ALL = [
     cb.TeamLesson(4, "silos", 3),
     cb.PlanPdf(),
     cb.TemplateFile("journey-map"),
+    cb.Links(),
+    cb.Links(2),
+    cb.LinkNew(),
+    cb.LinkSeries("why-cx-fails"),
+    cb.LinkTarget("home"),
+    cb.LinkTarget("series", "outside-in"),
+    cb.LinkTarget("lesson", "silos"),
+    cb.InviteNew(),
+    cb.InviteNew("@cx_news_en"),
+    cb.InviteNew("-1001234567890"),
+    cb.Sources(),
+    cb.Sources(3, new=True),
+    cb.SourcesChart(),
+    cb.BonusList(),
+    cb.BonusList(2),
+    cb.BonusSeries("why-cx-fails"),
+    cb.BonusTarget("lesson", "silos"),
+    cb.BonusTarget("series", "why-cx-fails"),
+    cb.BonusLanguage("lesson", "silos", None),
+    cb.BonusLanguage("series", "why-cx-fails", "uk"),
+    cb.BonusDelete(7),
+    cb.BonusDelete(7, confirmed=True),
+    cb.GetBonus(7),
+    cb.GetBonus(7, joined=True),
+    cb.ChannelPlan(),
+    cb.ChannelPlan(2),
+    cb.ChannelNew(),
+    cb.ChannelNew("series"),
+    cb.ChannelNew("quiz", "uk"),
+    cb.ChannelLessons("quiz", "en", "why-cx-fails"),
+    cb.ChannelQuestions("ru", "silos"),
+    cb.ChannelWhen("teaser", "en", "all-is-fine"),
+    cb.ChannelWhen("quiz", "uk", "silos", 2, 20261224, 570),
+    cb.ChannelWhen("free", "en", typed=True),
+    cb.ChannelMove(12),
+    cb.ChannelMove(12, 20261224, 1439),
+    cb.ChannelMove(12, typed=True),
+    cb.ChannelPostAction("v", 12),
+    cb.ChannelPostAction("rr", 12),
+    cb.ChannelSeriesPlan("en", "why-cx-fails", 21),
+    cb.ChannelSeriesPlan("en", "why-cx-fails", 21, 540, True),
 ]
 
 
@@ -101,7 +142,14 @@ ENCODED = (
     "cf:123456789:d cf:123456789:l cf:123456789:f cn:123456789 jr:0 jr:12 ls:why-cx-fails "
     "lr:12:3:5 "
     "al:0 al:3:n ald:approach-not-process:2 alc tml:4:0 tml:4:1:n tmd:4:silos:3 "
-    "p90 tpl:journey-map"
+    "p90 tpl:journey-map "
+    "lk:0 lk:2 lkn lks:why-cx-fails lkt:h lkt:s:outside-in lkt:l:silos lki lki:@cx_news_en "
+    "lki:-1001234567890 fn:0 fn:3:n fnc "
+    "bn:0 bn:2 bns:why-cx-fails bnt:l:silos bnt:s:why-cx-fails bnl:l:silos:all "
+    "bnl:s:why-cx-fails:uk bnd:7 bnx:7 bg:7 bg:7:j "
+    "cpl:0 cpl:2 cpn cpn:s cpn:q:uk cps:q:en:why-cx-fails cpq:ru:silos cpw:t:en:all-is-fine:-:-:- "
+    "cpw:q:uk:silos:2:20261224:570 cpw:f:en:-:-:-:-:k cpm:12:-:- cpm:12:20261224:1439 "
+    "cpm:12:-:-:k cpx:v:12 cpx:rr:12 cpd:en:why-cx-fails:21 cpd:en:why-cx-fails:21:540:ok"
 ).split()
 
 

@@ -213,7 +213,7 @@ async def test_a_lessons_figures_for_the_admins(db):
 
 async def test_export_sends_lessons_and_comments_as_csv(db):
     await seed(db)
-    progress, lesson_file, comment_file = await stats.exports(_env(db), "en")
+    progress, lesson_file, comment_file, _funnel = await stats.exports(_env(db), "en")
     assert progress.kind == "progress" and progress.rows == 7
     assert (lesson_file.filename, comment_file.filename) == ("lessons.csv", "comments.csv")
     rows = list(csv.DictReader(io.StringIO(lesson_file.data.decode())))
