@@ -25,9 +25,11 @@ from bot.context import BotData, CxContext
 from bot.delivery import DeliveryEngine
 from bot.features import (
     assessment,
+    assignments,
     attribution,
     bonus,
     broadcast,
+    certificates,
     channel,
     commitments,
     errors,
@@ -85,6 +87,8 @@ FEATURES = (
     plan,  # /plan: from the latest self-assessment
     lift,
     teams,
+    assignments,
+    certificates,
     templates,
     bonus,
     joins,

@@ -682,3 +682,19 @@ class ChannelSeriesPlan(Callback, prefix="cpd"):
     def valid(self) -> bool:
         """cpd:<lang>:<series>:<days>:<minutes>:ok: confirming needs the time."""
         return self.minutes is not None or not self.confirmed
+
+
+# Certificates (issue 18): a finished series' certificate; its code verifies it.
+class CertGet(Callback, prefix="ctg"):  # ctg:<series>  get (or get again) the certificate
+    series_id: Id
+
+
+class CertFirstName(Callback, prefix="ctn"):  # ctn:<series>  print the Telegram first name
+    series_id: Id
+
+
+class CertRename(Callback, prefix="ctr"):  # ctr:<series>  change the printed name
+    series_id: Id
+
+
+class CertList(Callback, prefix="cts"): ...  # cts  /certificates

@@ -14,6 +14,7 @@ def commands_for(t: Translator) -> list[BotCommand]:
         BotCommand("progress", t._("Your progress")),
         BotCommand("review", t._("Review what you learned")),
         BotCommand("journal", t._("What you tried at work, and how it went")),
+        BotCommand("certificates", t._("Your certificates for finished series")),
         BotCommand("subscriptions", t._("Your daily lessons")),
         BotCommand("settings", t._("Delivery time and time zone")),
         BotCommand("assess", t._("Which obstacles hold your company back")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -385,3 +385,29 @@ class Bonus:
     lesson_id: str | None = None
     series_id: str | None = None
     language: str | None = None  # None: every language
+
+
+# Companies learning together (issue 18).
+@dataclass(frozen=True)
+class Assignment:
+    """A series a team's manager assigned to the team, due by the end of ``due_on``."""
+
+    id: int
+    team_id: int
+    series_id: str
+    due_on: date
+    created_at: datetime
+    assigned_by: int | None = None
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A finished series, certified under the name the learner chose; ``code`` verifies it."""
+
+    code: str
+    user_id: int
+    series_id: str
+    language: str
+    name: str
+    issued_at: datetime

@@ -35,12 +35,13 @@ _T = TypeVar("_T")
 # Every timestamp column of the schema (TIMESTAMPTZ in PostgreSQL, ISO text in SQLite); a
 # test checks this list against the PostgreSQL schema.
 TIME_COLUMNS = frozenset(
-    "answered_at arrived_at asked_at blocked_at changed_at claimed_at completed_at created_at "
-    "due_at finished_at first_seen follow_up_at joined_at last_nudge_at last_review_at "
-    "last_seen last_slot_at left_at made_at next_slot_at opened_at retake_offered_at "
-    "reviewed_at run_at sent_at slot_at started_at subscribed_at unsubscribed_at".split()
+    "added_at answered_at arrived_at asked_at blocked_at cancelled_at changed_at claimed_at "
+    "completed_at created_at due_at finished_at first_seen follow_up_at issued_at joined_at "
+    "last_nudge_at last_review_at last_seen last_slot_at left_at made_at next_digest_at "
+    "next_slot_at opened_at reminded_at retake_offered_at reviewed_at run_at sent_at shared_at "
+    "slot_at started_at subscribed_at unsubscribed_at".split()
 )
-DATE_COLUMNS = frozenset({"day"})
+DATE_COLUMNS = frozenset({"day", "due_on"})
 
 # set while an @offloaded operation runs: SQLite then runs its statements off the event loop
 OFFLOADED: ContextVar[bool] = ContextVar("storage_offloaded", default=False)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from storage.assessment import AssessmentStore
+from storage.assignments import AssignmentStore
 from storage.attribution import AttributionStore
 from storage.bonus import BonusStore
 from storage.broadcast import BroadcastStore
+from storage.certificates import CertificateStore
 from storage.channel import ChannelStore
 from storage.commitments import CommitmentStore
 from storage.driver import Driver
@@ -45,6 +47,8 @@ class Storage(
     ChannelStore,
     AttributionStore,
     BonusStore,
+    AssignmentStore,
+    CertificateStore,
 ):
     """Persistence for CX Coach. Every method is one transaction: it happens whole or not at
     all; times are aware UTC ``datetime`` objects."""

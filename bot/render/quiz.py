@@ -108,6 +108,8 @@ def result_screen(
             Safe(series.series.recap),
         ]
     rows = [[button(t._("🔁 Retake the quiz"), cb.StartQuiz(lesson.id))]]
+    if series_finished:  # every series, practice ones too, earns a certificate
+        rows.insert(0, [button(t._("🎓 Get your certificate"), cb.CertGet(series.id))])
     if series_finished and not series.series.practice:
         rows.insert(0, [button(t._("📊 Re-rate these obstacles"), cb.LiftStart(series.id))])
         lines += ["", t._("How much do these obstacles hold your company back now? Re-rate "

@@ -9,8 +9,9 @@ from telegram import InlineKeyboardButton
 
 from bot import callbacks as cb
 from bot.i18n import Translator
-from bot.render import lessons, subscriptions, teams
+from bot.render import certificates, lessons, subscriptions, teams
 from bot.render.kit import WIDE_LABEL, Screen, button, language_row, markup, menu_rows, shorten
+from bot.services import certificates as certificate_checks
 from bot.services import lessons as lesson_views
 from bot.services import subscriptions as subscription_changes
 from bot.services import teams as team_views
@@ -202,6 +203,7 @@ def help_screen(t: Translator) -> Screen:
             t._("/assess: rate which obstacles hold your company back; get a plan"),
             t._("/plan: your 90-day plan from your self-assessment and actions (and as a PDF)"),
             t._("/templates: a journey map, a business case and other templates to fill in"),
+            t._("/certificates: your certificates for finished series; /verify CODE checks one"),
             t._("/team: a team diagnostic with a shared link (/team new Name)"),
             t._("/mydata: see and delete what the bot stores about you"),
             t._("/privacy: what the bot stores and who sees it"),
@@ -229,7 +231,9 @@ def arrival_screens(
         shown.append(lessons.lesson_view_screen(t, target))
     elif isinstance(target, lesson_views.SeriesView):
         shown.append(
-            lessons.series_screen(t, target.series, target.completed, 0, target.subscription)
+            lessons.series_screen(
+                t, target.series, target.completed, 0, target.subscription, bonus=target.bonus
+            )
         )
     elif isinstance(target, subscription_changes.SubscriptionChange):
         shown.append(subscriptions.change_screen(t, target, now))
@@ -246,6 +250,8 @@ def arrival_screens(
                 target.tz,
             )
         )
+    elif isinstance(target, certificate_checks.Verification):
+        shown.append(certificates.verification_screen(t, target))
     elif arrival.missing is not None:
         shown.append(link_not_found_screen(t, arrival.missing))
     return shown

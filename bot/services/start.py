@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services import lessons, subscriptions, teams
+from bot.services import certificates, lessons, subscriptions, teams
 from bot.services.env import Env, Gone
 from bot.services.lessons import first_unfinished
 from bot.services.quiz import QuizInProgress, quiz_in_progress
@@ -16,7 +16,8 @@ from content.model import Catalog, Lesson, SeriesContent
 from domain.records import User
 
 # Deep links: t.me/<bot>?start=s_<series>, l_<lesson>, sub_<series> (subscribe at once),
-# t_<code> (join a team) or c_<code> (a tracked link: counted, then it opens its target).
+# t_<code> (join a team), c_<code> (a tracked link: counted, then it opens its target) or
+# v_<code> (a certificate verified).
 _DEEP_LINK = re.compile(r"^(s|l|sub|t)_([a-z0-9][a-z0-9-]{1,23})$")
 
 
@@ -25,19 +26,24 @@ _LINK_KINDS = {"s": "series", "l": "lesson", "sub": "subscribe", "t": "team"}
 
 @dataclass(frozen=True)
 class DeepLink:
-    kind: str  # "series", "lesson", "subscribe", "team" (join) or "tracked" (c_<code>)
+    kind: str  # "series", "lesson", "subscribe", "team" (join), "tracked" (c_<code>) or
+    # "verify" (v_<code>: a certificate checked)
     target_id: str
 
 
 # A tracked link's code (a channel post's button, a named link from /links; see
 # services/attribution.py): short, random, URL-safe; the payload is at most 64 characters.
 _TRACKED = re.compile(r"^c_([A-Za-z0-9_-]{1,62})$")
+# A certificate's check: v_<code> (see services/certificates.py; any case).
+_VERIFY = re.compile(r"^v_([A-Za-z0-9]{1,62})$")
 
 
 def parse_deep_link(payload: str | None) -> DeepLink | None:
     if not payload:
         return None
     match = _DEEP_LINK.match(payload.strip())
+    if not match and (verify := _VERIFY.match(payload.strip())):
+        return DeepLink("verify", verify.group(1))
     if not match:
         tracked = _TRACKED.match(payload.strip())
         return DeepLink("tracked", tracked.group(1)) if tracked else None
@@ -156,7 +162,13 @@ async def resumable_quiz(env: Env, user: User, lang: str, attempt_id: int) -> Qu
     return quiz
 
 
-Target = lessons.LessonView | lessons.SeriesView | subscriptions.SubscriptionChange | teams.Joined
+Target = (
+    lessons.LessonView
+    | lessons.SeriesView
+    | subscriptions.SubscriptionChange
+    | teams.Joined
+    | certificates.Verification
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ async def _tracked_target(env: Env, user: User, code: str) -> DeepLink | None:
 
 async def _open(env: Env, user: User, lang: str, link: DeepLink) -> Target | None:
     try:
+        if link.kind == "verify":
+            return await certificates.verify(env, user, lang, link.target_id)
         if link.kind == "lesson":
             return await lessons.open_lesson(env, user, lang, link.target_id)
         if link.kind == "series":

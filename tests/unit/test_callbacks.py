@@ -126,6 +126,10 @@ ALL = [
     cb.ChannelPostAction("rr", 12),
     cb.ChannelSeriesPlan("en", "why-cx-fails", 21),
     cb.ChannelSeriesPlan("en", "why-cx-fails", 21, 540, True),
+    cb.CertGet("prejudices"),
+    cb.CertFirstName("prejudices"),
+    cb.CertRename("prejudices"),
+    cb.CertList(),
 ]
 
 
@@ -149,7 +153,8 @@ ENCODED = (
     "bnl:s:why-cx-fails:uk bnd:7 bnx:7 bg:7 bg:7:j "
     "cpl:0 cpl:2 cpn cpn:s cpn:q:uk cps:q:en:why-cx-fails cpq:ru:silos cpw:t:en:all-is-fine:-:-:- "
     "cpw:q:uk:silos:2:20261224:570 cpw:f:en:-:-:-:-:k cpm:12:-:- cpm:12:20261224:1439 "
-    "cpm:12:-:-:k cpx:v:12 cpx:rr:12 cpd:en:why-cx-fails:21 cpd:en:why-cx-fails:21:540:ok"
+    "cpm:12:-:-:k cpx:v:12 cpx:rr:12 cpd:en:why-cx-fails:21 cpd:en:why-cx-fails:21:540:ok "
+    "ctg:prejudices ctn:prejudices ctr:prejudices cts"
 ).split()
 
 
