@@ -698,3 +698,20 @@ class CertRename(Callback, prefix="ctr"):  # ctr:<series>  change the printed na
 
 
 class CertList(Callback, prefix="cts"): ...  # cts  /certificates
+
+
+# A team's own screen (its members' count and actions), its co-managers and hand-over (the
+# owner's; rights checked on every press), and a member's progress shared by name.
+class TeamOpen(Callback, prefix="tmo"):
+    team_id: Count
+
+
+class TeamManager(Callback, prefix="tmc"):
+    verb: Annotated[str, Choice("m", "a", "x", "h", "hs", "hl")]
+    team_id: Count
+    user_id: Count = 0  # the member concerned (m: none)
+
+
+class TeamShare(Callback, prefix="tsh"):
+    team_id: Count
+    on: Annotated[bool, Choice({"1": True, "0": False})]

@@ -23,6 +23,39 @@ JOIN = (
     "ON CONFLICT DO NOTHING RETURNING team_id"
 )
 LEAVE = "DELETE FROM team_members WHERE team_id = :t AND user_id = :u RETURNING team_id"
+# leaving a team ends managing it and sharing with it (the owner never leaves: see services)
+UNMANAGE = "DELETE FROM team_managers WHERE team_id = :t AND user_id = :u"
+UNSHARE = "DELETE FROM progress_sharing WHERE team_id = :t AND user_id = :u RETURNING team_id"
+MANAGE = (
+    "INSERT INTO team_managers (team_id, user_id, added_by, added_at) VALUES (:t, :u, :by, :now) "
+    "ON CONFLICT DO NOTHING RETURNING team_id"
+)
+IS_MANAGER = "SELECT 1 AS yes FROM team_managers WHERE team_id = :t AND user_id = :u"
+MANAGED = "SELECT team_id FROM team_managers WHERE user_id = :u"
+# the team's members with their first names (only the owner sees them, to choose co-managers)
+NAMED_MEMBERS = (
+    "SELECT u.id AS user_id, u.first_name, EXISTS (SELECT 1 FROM team_managers k "
+    "WHERE k.team_id = m.team_id AND k.user_id = m.user_id) AS manager "
+    "FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = :t "
+    "ORDER BY m.joined_at, u.id"
+)
+HAND_OVER = (
+    "UPDATE teams SET manager_id = :new WHERE id = :t AND manager_id = :old AND EXISTS "
+    "(SELECT 1 FROM team_managers k WHERE k.team_id = :t AND k.user_id = :new) RETURNING id"
+)
+SHARE = (
+    "INSERT INTO progress_sharing (team_id, user_id, shared_at) VALUES (:t, :u, :now) "
+    "ON CONFLICT DO NOTHING RETURNING team_id"
+)
+SHARING = "SELECT 1 AS yes FROM progress_sharing WHERE team_id = :t AND user_id = :u"
+# members who chose to share their progress by name, and their lessons completed
+SHARED = (
+    "SELECT u.id AS user_id, u.first_name, (SELECT COUNT(*) FROM lesson_progress p "
+    "WHERE p.user_id = u.id AND p.completed_at IS NOT NULL) AS completed "
+    "FROM progress_sharing s JOIN team_members m "
+    "ON m.team_id = s.team_id AND m.user_id = s.user_id "
+    "JOIN users u ON u.id = s.user_id WHERE s.team_id = :t ORDER BY u.first_name, u.id"
+)
 DELETE = "DELETE FROM teams WHERE id = :t AND manager_id = :u RETURNING id"
 OF_USER = (
     f"{TEAM} WHERE t.manager_id = :u OR EXISTS (SELECT 1 FROM team_members m "
@@ -59,6 +92,7 @@ class TeamStore:
                 return None
             rows = await tx.write(CREATE, name=name, u=manager_id, code=code, now=now)
             await tx.write(JOIN, t=rows[0]["id"], u=manager_id, now=now)
+            await tx.write(MANAGE, t=rows[0]["id"], u=manager_id, by=None, now=now)
         team = await self.get_team(rows[0]["id"])
         assert team is not None
         return team
@@ -76,7 +110,70 @@ class TeamStore:
         return bool(await self.db.write(JOIN, t=team_id, u=user_id, now=now))
 
     async def leave_team(self, team_id: int, user_id: int) -> bool:
-        return bool(await self.db.write(LEAVE, t=team_id, u=user_id))
+        """Leave a team; a co-manager stops managing it, and sharing with it ends."""
+        async with self.db.transaction() as tx:
+            left = await tx.write(LEAVE, t=team_id, u=user_id)
+            await tx.write(UNMANAGE, t=team_id, u=user_id)
+            await tx.write(UNSHARE, t=team_id, u=user_id)
+        return bool(left)
+
+    async def is_manager(self, team_id: int, user_id: int) -> bool:
+        """The owner or a co-manager (``team_managers``)."""
+        return await self.db.fetchrow(IS_MANAGER, t=team_id, u=user_id) is not None
+
+    async def managed_teams(self, user_id: int) -> set[int]:
+        return {row["team_id"] for row in await self.db.fetch(MANAGED, u=user_id)}
+
+    async def named_members(self, team_id: int) -> list[tuple[int, str, bool]]:
+        """(user id, first name, manages the team) of each member, by joining order."""
+        rows = await self.db.fetch(NAMED_MEMBERS, t=team_id)
+        return [(r["user_id"], r["first_name"], bool(r["manager"])) for r in rows]
+
+    async def add_manager(self, team_id: int, user_id: int, by: int, now: datetime) -> bool:
+        """True if the member became a co-manager just now (not a member: nothing)."""
+        async with self.db.transaction() as tx:
+            if not await tx.fetch(MEMBER, t=team_id, u=user_id):
+                return False
+            return bool(await tx.write(MANAGE, t=team_id, u=user_id, by=by, now=now))
+
+    async def remove_manager(self, team_id: int, user_id: int) -> bool:
+        """The co-manager stops managing (never the owner: ``teams.manager_id``)."""
+        return bool(
+            await self.db.write(
+                UNMANAGE + " AND user_id <> (SELECT manager_id FROM teams WHERE id = :t) "
+                "RETURNING team_id",
+                t=team_id,
+                u=user_id,
+            )
+        )
+
+    async def hand_over(self, team_id: int, owner_id: int, user_id: int, stay: bool) -> bool:
+        """The owner hands the team to a co-manager; unless ``stay``, the old owner stops
+        managing it too (and stays a member)."""
+        async with self.db.transaction() as tx:
+            done = await tx.write(HAND_OVER, t=team_id, old=owner_id, new=user_id)
+            if done and not stay:
+                await tx.write(UNMANAGE, t=team_id, u=owner_id)
+        return bool(done)
+
+    async def set_sharing(self, team_id: int, user_id: int, on: bool, now: datetime) -> bool:
+        """Share one's progress by name with the team's managers (members only), or stop."""
+        if not on:
+            await self.db.write(UNSHARE, t=team_id, u=user_id)
+            return True
+        async with self.db.transaction() as tx:
+            if not await tx.fetch(MEMBER, t=team_id, u=user_id):
+                return False
+            await tx.write(SHARE, t=team_id, u=user_id, now=now)
+        return True
+
+    async def is_sharing(self, team_id: int, user_id: int) -> bool:
+        return await self.db.fetchrow(SHARING, t=team_id, u=user_id) is not None
+
+    async def shared_progress(self, team_id: int) -> list[tuple[str, int]]:
+        """(first name, lessons completed) of the members who chose to share them."""
+        rows = await self.db.fetch(SHARED, t=team_id)
+        return [(r["first_name"], int(r["completed"])) for r in rows]
 
     async def delete_team(self, team_id: int, manager_id: int) -> bool:
         return bool(await self.db.write(DELETE, t=team_id, u=manager_id))

@@ -22,11 +22,11 @@ def team_link(context: CxContext, code: str) -> str:
     return f"https://t.me/{context.bot.username}?start={deep_link_payload('team', code)}"
 
 
-def teams_screen(
+async def teams_screen(
     context: CxContext, me: Learner, mine: list[Team], notice: str | None = None
 ) -> screens.Screen:
-    links = {team.id: team_link(context, team.code) for team in mine}
-    return screens.teams_screen(me.t, mine, me.user.id, links, notice)
+    managed = await teams.managed(context.env, me.user)
+    return screens.teams_screen(me.t, mine, me.user.id, managed, notice)
 
 
 @on_command("team")
@@ -35,7 +35,7 @@ async def team_command(update: Update, context: CxContext, me: Learner) -> None:
     args = context.args or []
     if not args or args[0].lower() != "new":
         mine = await teams.teams_of(context.env, me.user)
-        await show(update, context, teams_screen(context, me, mine))
+        await show(update, context, await teams_screen(context, me, mine))
         return
     created = await teams.create(context.env, me.user, " ".join(args[1:]))
     if created.team is not None:
@@ -51,7 +51,7 @@ async def team_command(update: Update, context: CxContext, me: Learner) -> None:
 async def teams_button(update: Update, context: CxContext, me: Learner, _: cb.Teams) -> None:
     """tms — my teams (also the Cancel of leaving or deleting one)."""
     mine = await teams.teams_of(context.env, me.user)
-    await reply(update, context, teams_screen(context, me, mine), edit=True)
+    await reply(update, context, await teams_screen(context, me, mine), edit=True)
 
 
 @on_button(cb.TeamAction)
@@ -62,7 +62,7 @@ async def team_button(update: Update, context: CxContext, me: Learner, data: cb.
     step, team = outcome.step, outcome.team
     if step is teams.Step.GONE:
         await answer_query(update, t._("This team no longer exists."))
-        await show(update, context, teams_screen(context, me, outcome.teams or []), edit=True)
+        await show(update, context, await teams_screen(context, me, outcome.teams or []), edit=True)
     elif step is teams.Step.RESULTS:
         await answer_query(update)
         assert outcome.results is not None
@@ -77,7 +77,7 @@ async def team_button(update: Update, context: CxContext, me: Learner, data: cb.
         await answer_query(update, t._("You left the team.") if outcome.changed else None)
         notice = screens.team_left_notice(t, team) if outcome.changed else None
         await show(
-            update, context, teams_screen(context, me, outcome.teams or [], notice), edit=True
+            update, context, await teams_screen(context, me, outcome.teams or [], notice), edit=True
         )
     elif step is teams.Step.ASK_DELETE:
         await reply(update, context, screens.team_delete_screen(t, team), edit=True)
@@ -85,7 +85,7 @@ async def team_button(update: Update, context: CxContext, me: Learner, data: cb.
         await answer_query(update, t._("The team is deleted."))
         notice = screens.team_deleted_notice(t, team)
         await show(
-            update, context, teams_screen(context, me, outcome.teams or [], notice), edit=True
+            update, context, await teams_screen(context, me, outcome.teams or [], notice), edit=True
         )
     else:
         await answer_query(update, t._("Only the team’s manager can do that."))
@@ -146,10 +146,61 @@ async def refuse_lessons(
     """A team's lessons asked for by someone else than its manager, or of a deleted team."""
     if outcome.step is teams.Step.GONE:
         await answer_query(update, me.t._("This team no longer exists."))
-        await show(update, context, teams_screen(context, me, outcome.teams or []), edit=True)
+        await show(update, context, await teams_screen(context, me, outcome.teams or []), edit=True)
     else:  # members and strangers alike: never the numbers
         await reply(update, context, screens.not_manager_screen(me.t))
 
 
+async def show_view(
+    update: Update, context: CxContext, me: Learner, view: teams.TeamView, refused: str
+) -> None:
+    """A team's screen after a press; a gone team: the list; a refusal: ``refused``."""
+    if view.step is teams.Step.GONE:
+        await answer_query(update, me.t._("This team no longer exists."))
+        await show(update, context, await teams_screen(context, me, view.teams or []), edit=True)
+    elif view.step is teams.Step.REFUSED or view.team is None:
+        await answer_query(update, refused)
+    else:
+        link = team_link(context, view.team.code)
+        await reply(update, context, screens.team_screen(me.t, view, link), edit=True)
+
+
+@on_button(cb.TeamOpen)
+async def team_open_button(
+    update: Update, context: CxContext, me: Learner, data: cb.TeamOpen
+) -> None:
+    """tmo:<team> — one team's screen (its members and managers only)."""
+    view = await teams.view(context.env, me.user, data.team_id)
+    await show_view(update, context, me, view, me.t._("You are not in this team."))
+
+
+@on_button(cb.TeamManager)
+async def team_manager_button(
+    update: Update, context: CxContext, me: Learner, data: cb.TeamManager
+) -> None:
+    """tmc:<verb>:<team>:<user> — co-managers and hand-over (the owner's, every press)."""
+    view = await teams.manage(context.env, me.user, data.team_id, data.verb, data.user_id)
+    await show_view(update, context, me, view, me.t._("Only the team’s manager can do that."))
+
+
+@on_button(cb.TeamShare)
+async def team_share_button(
+    update: Update, context: CxContext, me: Learner, data: cb.TeamShare
+) -> None:
+    """tsh:<team>:<1|0> — a member shares their progress by name with the managers, or not."""
+    view = await teams.share(context.env, me.user, data.team_id, data.on)
+    await show_view(update, context, me, view, me.t._("You are not in this team."))
+
+
 def register(app: Application) -> None:
-    add(app, team_command, teams_button, team_button, team_lessons_button, team_lesson_button)
+    add(
+        app,
+        team_command,
+        teams_button,
+        team_button,
+        team_lessons_button,
+        team_lesson_button,
+        team_open_button,
+        team_manager_button,
+        team_share_button,
+    )

@@ -36,6 +36,9 @@ def privacy_screen(t: Translator) -> Screen:
                  "• Teams: the manager sees only averages per obstacle, and only once at "
                  "least {n} other members have answered; never one person’s ratings.",
                  MIN_TEAM),
+            t._("• A team’s co-managers see what its manager sees. Only if you choose to share "
+                "your progress with a team (on its screen in /team) do its managers see your "
+                "first name and how many lessons you completed; you can stop at any time."),
             t._("• The bot’s admins: overall figures, per-lesson figures (usefulness, quiz "
                 "accuracy, actions tried), the “what was unclear” texts without names, and a "
                 "table of each learner’s progress (Telegram id, language, dates and counts: "

@@ -3,7 +3,7 @@ only), leaving and deleting."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
 
 from bot import callbacks as cb
@@ -23,7 +23,7 @@ from bot.render.kit import (
 from bot.render.stats import lesson_lines, lesson_list
 from bot.services.assessment import GroupScore, Obstacle
 from bot.services.stats import LessonFigures
-from bot.services.teams import MIN_SPREAD, MIN_TEAM, TeamAggregate
+from bot.services.teams import MIN_SPREAD, MIN_TEAM, Role, TeamAggregate, TeamView
 from domain.records import Assessment, Team
 
 
@@ -71,39 +71,172 @@ def teams_screen(
     t: Translator,
     teams: Sequence[Team],
     user_id: int,
-    links: dict[int, str],
+    managed: Collection[int] = (),
     notice: str | None = None,
 ) -> Screen:
-    """The teams one manages or belongs to; ``notice`` heads it after a change."""
+    """The teams one manages or belongs to, one button each to its own screen; ``notice``
+    heads it after a change."""
     head = [notice, ""] if notice else []
     if not teams:
         return Screen("\n".join([*head, team_usage_screen(t).text]), markup([menu_row(t)]))
     lines = [*head, t._("<b>Your teams</b>"), ""]
     rows = []
     for team in teams:
-        manager = team.manager_id == user_id
-        role = t._("manager") if manager else t._("member")
         lines.append(
-            f"👥 <b>{escape(team.name)}</b> — {escape(role)}, "
+            f"👥 <b>{escape(team.name)}</b> — {escape(_role_word(t, team, user_id, managed))}, "
             + t.n_("{n} member", "{n} members", team.members)
         )
-        if manager:
-            lines.append(escape(links[team.id]))
-            rows.append(
-                [
-                    button(
-                        shorten(t._("📊 {name}", name=team.name), HALF_LABEL),
-                        cb.TeamAction("r", team.id),
-                    ),
-                    button(t._("🗑 Delete"), cb.TeamAction("d", team.id)),
-                ]
-            )
-        else:
-            label = shorten(t._("🚪 Leave {name}", name=team.name), WIDE_LABEL)
-            rows.append([button(label, cb.TeamAction("l", team.id))])
+        label = shorten(t._("👥 {name}", name=team.name), WIDE_LABEL)
+        rows.append([button(label, cb.TeamOpen(team.id))])
     lines += ["", team_usage_screen(t).text]
     rows.append(menu_row(t))
     return Screen("\n".join(lines), markup(rows))
+
+
+def _role_word(t: Translator, team: Team, user_id: int, managed: Collection[int]) -> str:
+    if team.manager_id == user_id:
+        return t._("manager")
+    return t._("co-manager") if team.id in managed else t._("member")
+
+
+def team_screen(t: Translator, view: TeamView, link: str) -> Screen:
+    """One team: the viewer's role, its members' count and the viewer's actions; managers
+    also see its link and the members who chose to share their progress by name; the owner,
+    when asked, its members by first name to choose co-managers from."""
+    team, role = view.team, view.role
+    assert team is not None and role is not None
+    lines = [notice] if (notice := _notice(t, view)) else []
+    lines += [
+        t._("👥 <b>{name}</b>", name=team.name),
+        t.n_("{n} member", "{n} members", team.members),
+        {
+            Role.OWNER: t._("You manage this team."),
+            Role.MANAGER: t._("You co-manage this team: you see what its manager sees."),
+            Role.MEMBER: t._("You are a member of this team."),
+        }[role],
+    ]
+    rows: list[list] = []
+    if role is not Role.MEMBER:
+        lines += ["", t._("Link to join:"), escape(link), ""]
+        lines.append(t._("<b>Progress shared by name</b> (only members who chose to share it):"))
+        lines += [
+            "• "
+            + t.n_(
+                "{name}: {n} lesson completed",
+                "{name}: {n} lessons completed",
+                done,
+                name=name,
+            )
+            for name, done in view.sharers or []
+        ] or [t._("nobody yet")]
+        rows.append(
+            [
+                button(t._("📊 Team results"), cb.TeamAction("r", team.id)),
+                button(t._("📚 Lessons"), cb.TeamLessons(team.id, 0, new=True)),
+            ]
+        )
+    if role is Role.OWNER:
+        rows += _members_rows(t, view)
+        rows.append(
+            [
+                button(t._("👥 Co-managers"), cb.TeamManager("m", team.id)),
+                button(t._("🗑 Delete"), cb.TeamAction("d", team.id)),
+            ]
+        )
+    else:
+        lines += ["", _sharing_line(t, view.sharing)]
+        share = (
+            button(t._("🙈 Stop sharing my progress"), cb.TeamShare(team.id, False))
+            if view.sharing
+            else button(t._("🙋 Share my progress"), cb.TeamShare(team.id, True))
+        )
+        rows.append([share])
+        leave = [button(t._("🚪 Leave"), cb.TeamAction("l", team.id))]
+        if role is Role.MANAGER:
+            leave.insert(0, button(t._("↩️ Stop co-managing"), cb.TeamManager("x", team.id, 0)))
+        rows.append(leave)
+    if view.members is not None:
+        lines += ["", *_members_lines(t, view)]
+    rows.append(teams_row(t))
+    return Screen("\n".join(lines), markup(rows))
+
+
+def _sharing_line(t: Translator, sharing: bool) -> str:
+    if sharing:
+        return t._(
+            "🙋 You share your progress with this team’s managers: they see your first name "
+            "and how many lessons you completed. You can stop at any time."
+        )
+    return t._(
+        "Your progress is not shared by name. If you share it, this team’s managers see your "
+        "first name and how many lessons you completed (nothing else); you can stop at any time."
+    )
+
+
+def _members_lines(t: Translator, view: TeamView) -> list[str]:
+    team = view.team
+    assert team is not None
+    lines = [t._("<b>Co-managers</b> see the team’s results and lessons as you do.")]
+    others = [(i, name, m) for i, name, m in view.members or [] if i != team.manager_id]
+    if not others:
+        lines.append(t._("Nobody else has joined yet: share the link first."))
+    else:
+        lines.append(
+            t._("➕ makes a member a co-manager, ➖ takes it back, 🤝 hands the team over.")
+        )
+    return lines
+
+
+def _members_rows(t: Translator, view: TeamView) -> list[list]:
+    team = view.team
+    assert team is not None
+    if view.target is not None:
+        who, name = view.target
+        return [
+            [button(t._("🤝 Hand over, stay co-manager"), cb.TeamManager("hs", team.id, who))],
+            [button(t._("🤝 Hand over and stop managing"), cb.TeamManager("hl", team.id, who))],
+            [button(t._("✖️ Cancel"), cb.TeamOpen(team.id))],
+        ]
+    rows = []
+    for who, name, manager in view.members or []:
+        if who == team.manager_id:
+            continue
+        if manager:
+            rows.append(
+                [
+                    button(shorten(f"➖ {name}", HALF_LABEL), cb.TeamManager("x", team.id, who)),
+                    button(shorten(f"🤝 {name}", HALF_LABEL), cb.TeamManager("h", team.id, who)),
+                ]
+            )
+        else:
+            rows.append(
+                [button(shorten(f"➕ {name}", WIDE_LABEL), cb.TeamManager("a", team.id, who))]
+            )
+    return rows
+
+
+def _notice(t: Translator, view: TeamView) -> str | None:
+    team = view.team
+    assert team is not None
+    if view.notice == "ask hand-over" and view.target is not None:
+        return (
+            t._(
+                "🤝 Hand the team <b>{team}</b> over to {name}? They become its manager (only they "
+                "can then delete it or choose co-managers). You can stay a co-manager or stop "
+                "managing it; either way you stay a member.",
+                team=team.name,
+                name=view.target[1],
+            )
+            + "\n"
+        )
+    return {
+        "added": t._("➕ Co-manager added."),
+        "removed": t._("➖ Co-manager removed."),
+        "stepped down": t._("↩️ You no longer co-manage this team."),
+        "handed over": t._("🤝 The team is handed over."),
+        "shared": t._("🙋 Your progress is now shared with the team’s managers."),
+        "unshared": t._("🙈 Your progress is no longer shared."),
+    }.get(view.notice or "")
 
 
 def joined_screen(
@@ -343,6 +476,10 @@ def team_deleted_notice(t: Translator, team: Team) -> str:
 
 def team_left_notice(t: Translator, team: Team) -> str:
     return t._("🚪 You left the team <b>{name}</b>.", name=team.name)
+
+
+def not_in_team_screen(t: Translator) -> Screen:
+    return Screen(t._("You are not in this team."), markup([teams_row(t)]))
 
 
 def not_manager_screen(t: Translator) -> Screen:

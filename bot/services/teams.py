@@ -6,7 +6,7 @@ import enum
 import secrets
 import statistics
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -143,6 +143,11 @@ async def teams_of(env: Env, user: User) -> list[Team]:
     return await env.storage.teams_of(user.id)
 
 
+async def managed(env: Env, user: User) -> set[int]:
+    """The ids of the teams the learner manages (as owner or co-manager)."""
+    return await env.storage.managed_teams(user.id)
+
+
 @dataclass(frozen=True)
 class Joined:
     """The team deep link, followed: what becomes of the learner's assessment (one in progress
@@ -215,27 +220,29 @@ class TeamOutcome:
 
 
 async def act(env: Env, user: User, lang: str, team_id: int, verb: str) -> TeamOutcome:
-    """tm:<verb>:<team>: r results (the manager only), l/ll leave (asked, confirmed),
-    d/dd delete (the manager only; asked, confirmed). Rights are checked on every press."""
+    """tm:<verb>:<team>: r results (its managers: the owner and co-managers), l/ll leave
+    (asked, confirmed; not the owner), d/dd delete (the owner only; asked, confirmed). Rights
+    are checked on every press (``team_managers``)."""
     storage = env.storage
     team = await storage.get_team(team_id)
     if team is None:
         return TeamOutcome(Step.GONE, teams=await storage.teams_of(user.id))
-    manager = team.manager_id == user.id
+    owner = team.manager_id == user.id
+    manager = owner or await storage.is_manager(team.id, user.id)
     if verb == "r":
         if not manager:
             return TeamOutcome(Step.NOT_MANAGER, team)
         return TeamOutcome(Step.RESULTS, team, results=await _results(env, user, lang, team))
-    if verb in ("l", "ll") and manager:
+    if verb in ("l", "ll") and owner:  # a co-manager may leave (and stops managing)
         return TeamOutcome(Step.MANAGER_STAYS, team)
     if verb == "l":
         return TeamOutcome(Step.ASK_LEAVE, team)
     if verb == "ll":
         left = await storage.leave_team(team.id, user.id)
         return TeamOutcome(Step.LEFT, team, left, teams=await storage.teams_of(user.id))
-    if verb == "d" and manager:
+    if verb == "d" and owner:
         return TeamOutcome(Step.ASK_DELETE, team)
-    if verb == "dd" and manager:
+    if verb == "dd" and owner:
         await storage.delete_team(team.id, user.id)
         return TeamOutcome(Step.DELETED, team, True, teams=await storage.teams_of(user.id))
     return TeamOutcome(Step.REFUSED, team)
@@ -270,7 +277,7 @@ async def team_lessons(
     env: Env, user: User, lang: str, team_id: int, lesson_id: str | None = None
 ) -> TeamLessons:
     """The team's figures per lesson (``lesson_id``: that lesson), for
-    its manager only (checked on every press), under the same privacy rule as
+    its managers only (``team_managers``, checked on every press), under the same privacy rule as
     :func:`aggregate`:
 
     * only the members other than the viewer count (``excluding=`` in storage): the
@@ -286,10 +293,118 @@ async def team_lessons(
     team = await storage.get_team(team_id)
     if team is None:
         return TeamLessons(Step.GONE, teams=await storage.teams_of(user.id))
-    if team.manager_id != user.id:
+    if not await storage.is_manager(team.id, user.id):
         return TeamLessons(Step.NOT_MANAGER, team)
     if lesson_id is not None and env.catalog.lesson(lang, lesson_id) is None:
         raise Gone("lesson")
     tallies = await storage.team_lesson_tallies(team.id, user.id, lesson_id)
     figures = lesson_figures(env.catalog, lang, tallies, None, MIN_TEAM, only=lesson_id)
     return TeamLessons(Step.RESULTS, team, figures)
+
+
+# A team's screen: co-managers, hand-over, progress shared by name -------------------------
+class Role(enum.Enum):
+    OWNER = "owner"
+    MANAGER = "manager"  # a co-manager
+    MEMBER = "member"
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """One team's screen as its viewer may see it. ``sharers``: the names and lessons
+    completed of the members who chose to share them (managers only); ``members``: everyone
+    by first name (the owner only, to choose co-managers); ``sharing``: the viewer shares."""
+
+    step: Step  # GONE, REFUSED (not in the team), RESULTS (shown)
+    team: Team | None = None
+    role: Role | None = None
+    sharing: bool = False
+    sharers: list[tuple[str, int]] | None = None
+    members: list[tuple[int, str, bool]] | None = None
+    teams: list[Team] | None = None
+    notice: str | None = None  # what just changed: added, removed, handed, shared, unshared
+    target: tuple[int, str] | None = None  # ask hand-over: the co-manager (id, first name)
+
+
+async def _role(env: Env, team: Team, user: User) -> Role | None:
+    if team.manager_id == user.id:
+        return Role.OWNER
+    if await env.storage.is_manager(team.id, user.id):
+        return Role.MANAGER
+    if await env.storage.is_member(team.id, user.id):
+        return Role.MEMBER
+    return None
+
+
+async def view(
+    env: Env, user: User, team_id: int, notice: str | None = None, members: bool = False
+) -> TeamView:
+    """The team's screen (``members``: the owner's list of members by first name)."""
+    storage = env.storage
+    team = await storage.get_team(team_id)
+    if team is None:
+        return TeamView(Step.GONE, teams=await storage.teams_of(user.id))
+    role = await _role(env, team, user)
+    if role is None:
+        return TeamView(Step.REFUSED, team)
+    manages = role is not Role.MEMBER
+    return TeamView(
+        Step.RESULTS,
+        team,
+        role,
+        await storage.is_sharing(team.id, user.id),
+        await storage.shared_progress(team.id) if manages else None,
+        await storage.named_members(team.id) if members and role is Role.OWNER else None,
+        notice=notice,
+    )
+
+
+MANAGER_VERBS = ("m", "a", "x", "h", "hs", "hl")
+
+
+async def manage(env: Env, user: User, team_id: int, verb: str, target: int) -> TeamView:
+    """tmc:<verb>:<team>:<user>: m the members to choose from, a add a co-manager, x remove
+    one (or a co-manager steps down: ``target`` is themselves), h ask to hand the team over,
+    hs/hl hand it over (the old owner stays a co-manager / stops managing). Everything but
+    stepping down is the owner's, checked on every press."""
+    storage = env.storage
+    team = await storage.get_team(team_id)
+    if team is None:
+        return TeamView(Step.GONE, teams=await storage.teams_of(user.id))
+    owner = team.manager_id == user.id
+    if verb == "x" and target in (0, user.id) and not owner:  # 0: the viewer themselves
+        if await storage.remove_manager(team.id, user.id):
+            return await view(env, user, team.id, "stepped down")
+        return TeamView(Step.REFUSED, team)
+    if not owner:
+        return TeamView(Step.REFUSED, team)
+    if verb == "m":
+        return await view(env, user, team.id, members=True)
+    if verb == "a":
+        added = await storage.add_manager(team.id, target, user.id, env.now())
+        return await view(env, user, team.id, "added" if added else None, members=True)
+    if verb == "x":
+        removed = await storage.remove_manager(team.id, target)
+        return await view(env, user, team.id, "removed" if removed else None, members=True)
+    if verb == "h":
+        if not await storage.is_manager(team.id, target) or target == user.id:
+            return await view(env, user, team.id, members=True)
+        shown = await view(env, user, team.id, "ask hand-over", members=True)
+        name = next(n for i, n, _ in shown.members or [] if i == target)
+        return replace(shown, target=(target, name))
+    if verb in ("hs", "hl") and target != user.id:
+        handed = await storage.hand_over(team.id, user.id, target, stay=verb == "hs")
+        return await view(env, user, team.id, "handed over" if handed else None)
+    return TeamView(Step.REFUSED, team)
+
+
+async def share(env: Env, user: User, team_id: int, on: bool) -> TeamView:
+    """tsh:<team>:<1|0>: a member shares their progress by name with the team's managers,
+    or stops (off by default; any time)."""
+    storage = env.storage
+    team = await storage.get_team(team_id)
+    if team is None:
+        return TeamView(Step.GONE, teams=await storage.teams_of(user.id))
+    if not await storage.set_sharing(team.id, user.id, on, env.now()):
+        return TeamView(Step.REFUSED, team)
+    return await view(env, user, team.id, "shared" if on else "unshared")

@@ -131,12 +131,14 @@ async def test_teams_refuse_a_duplicate_name_and_ask_before_deleting_or_leaving(
 
     await member.send("/team")
     teams = await member.next_message()
-    await member.press(teams, "🚪 Leave Front office")
+    await member.press(teams, "👥 Front office")
+    await member.press(await member.next_edit(), "🚪 Leave")
     confirm = await member.next_edit()
     assert "Leave the team Front office?" in confirm.text
     await member.press(confirm, "✖️ Cancel")
     assert "Your teams" in (await member.next_edit()).text
-    await member.press(live(member, teams), "🚪 Leave Front office")
+    await member.press(live(member, teams), "👥 Front office")
+    await member.press(await member.next_edit(), "🚪 Leave")
     await member.press(await member.next_edit(), "🚪 Yes, leave")
     answer = await member.next_event(kinds=("callback_answer",))
     assert "You left the team" in answer.callback.answer["text"]
@@ -147,14 +149,16 @@ async def test_teams_refuse_a_duplicate_name_and_ask_before_deleting_or_leaving(
     await manager.send("/team")
     listing = await manager.next_message()
     assert listing.text.count("Front office") == 1 and "1 member" in listing.text
-    await manager.press(listing, "🗑 Delete")
+    await manager.press(listing, "👥 Front office")
+    await manager.press(await manager.next_edit(), "🗑 Delete")
     confirm = await manager.next_edit()
     assert "Delete the team Front office (1 member) for everyone?" in confirm.text
     assert labels(confirm) == ["🗑 Yes, delete", "✖️ Cancel"]
     await manager.press(confirm, "✖️ Cancel")
     assert "Your teams" in (await manager.next_edit()).text
     assert await harness.storage.teams_of(2200)  # nothing deleted
-    await manager.press(live(manager, listing), "🗑 Delete")
+    await manager.press(live(manager, listing), "👥 Front office")
+    await manager.press(await manager.next_edit(), "🗑 Delete")
     await manager.press(await manager.next_edit(), "🗑 Yes, delete")
     done = await manager.next_edit()
     assert "The team Front office is deleted" in done.text and "Create a team with" in done.text
@@ -228,3 +232,125 @@ async def test_a_member_pressing_a_teams_lessons_button_sees_no_figures(harness)
         await member.press_raw(joined, data)
         refused = await member.next_message()
         assert refused.text == "Only the team’s manager can see its results.", data
+
+
+async def _member(harness, link: str, user_id: int, name: str, rating: int):
+    member = await greeted(harness, user_id, name)
+    await member.send(f"/start {link}")
+    await member.press(await member.next_message(), "📋 Start the assessment")
+    await rate_until_done(member, await member.next_edit(), lambda i: rating)
+    return member
+
+
+async def _team_screen(user, name: str = "Front office"):
+    await user.send("/team")
+    await user.press(await user.next_message(), f"👥 {name}")
+    return await user.next_edit()
+
+
+async def test_co_managers_hand_over_and_progress_shared_by_name(harness):
+    manager = await greeted(harness, 4000, "Maria")
+    link, _ = await team_of(manager, "Front office")
+    anna = await _member(harness, link, 4001, "Anna", 2)
+    boris = await _member(harness, link, 4002, "Boris", 3)
+    await _member(harness, link, 4003, "Carl", 4)
+    await _member(harness, link, 4004, "Dana", 5)
+    team_id = (await harness.storage.teams_of(4000))[0].id
+
+    # a member sees no results and no names
+    screen = await _team_screen(anna)
+    assert "You are a member of this team." in screen.text and "Boris" not in screen.text
+    assert "📊 Team results" not in labels(screen)
+
+    # the owner makes Anna a co-manager, from the members listed by first name
+    screen = await _team_screen(manager)
+    assert "You manage this team." in screen.text and "5 members" in screen.text
+    await manager.press(screen, "👥 Co-managers")
+    listing = await manager.next_edit()
+    assert {"➕ Anna", "➕ Boris", "➕ Carl", "➕ Dana"} <= set(labels(listing))
+    await manager.press(listing, "➕ Anna")
+    added = await manager.next_edit()
+    assert "Co-manager added." in added.text
+    assert {"➖ Anna", "🤝 Anna", "➕ Boris"} <= set(labels(added))
+
+    # Anna now sees the team's results as the owner does, without her own answers
+    screen = await _team_screen(anna)
+    assert "You co-manage this team" in screen.text
+    await anna.press(screen, "📊 Team results")
+    chart = await anna.next_message()
+    report = await anna.next_message()
+    assert chart.kind == "photo"
+    assert "Front office: 3 members answered, not counting you" in report.text
+    # the owner's answers are none, Anna's 2s are left out: (3 + 4 + 5) / 3
+    assert ": 4.0/5" in report.text
+
+    # progress shared by name: Boris opts in, Carl does not
+    screen = await _team_screen(boris)
+    assert "Your progress is not shared by name" in screen.text
+    await boris.press(screen, "🙋 Share my progress")
+    shared = await boris.next_edit()
+    assert "now shared" in shared.text and "🙈 Stop sharing my progress" in labels(shared)
+    screen = await _team_screen(anna)
+    assert "Boris: 0 lessons completed" in screen.text
+    assert "Carl" not in screen.text and "Dana" not in screen.text
+
+    # the hand-over: asked first, then Anna owns the team; Maria stays a co-manager
+    screen = await _team_screen(manager)
+    await manager.press(screen, "👥 Co-managers")
+    await manager.press(await manager.next_edit(), "🤝 Anna")
+    asked = await manager.next_edit()
+    assert "Hand the team Front office over to Anna?" in asked.text
+    assert (await harness.storage.get_team(team_id)).manager_id == 4000
+    await manager.press(asked, "🤝 Hand over, stay co-manager")
+    handed = await manager.next_edit()
+    assert "The team is handed over." in handed.text
+    assert "You co-manage this team" in handed.text
+    assert (await harness.storage.get_team(team_id)).manager_id == 4001
+    assert "You manage this team." in (await _team_screen(anna)).text
+
+    # revoking removes the name
+    await boris.press(live(boris, shared), "🙈 Stop sharing my progress")
+    assert "no longer shared" in (await boris.next_edit()).text
+    screen = await _team_screen(manager)
+    assert "Boris" not in screen.text and "nobody yet" in screen.text
+
+
+async def test_a_strangers_forged_team_buttons_get_nothing(harness):
+    manager = await greeted(harness, 4100, "Maria")
+    link, _ = await team_of(manager, "Front office")
+    member = await greeted(harness, 4101, "Anna")
+    await member.send(f"/start {link}")
+    await member.next_message()
+    stranger = await greeted(harness, 4102, "Eve")
+    await stranger.send("/team")
+    mine = await stranger.next_message()
+    team_id = (await harness.storage.teams_of(4100))[0].id
+    for data in (
+        f"tmo:{team_id}",
+        f"tmc:m:{team_id}:0",
+        f"tmc:a:{team_id}:4102",
+        f"tmc:a:{team_id}:4101",
+        f"tmc:hs:{team_id}:4101",
+        f"tsh:{team_id}:1",
+        f"tm:dd:{team_id}",
+    ):
+        await stranger.press_raw(mine, data)
+        answer = await stranger.next_event(kinds=("callback_answer",))
+        assert answer.callback.answer.get("text") in (
+            "You are not in this team.",
+            "Only the team’s manager can do that.",
+        ), data
+    await stranger.press_raw(mine, f"tm:r:{team_id}")
+    assert (await stranger.next_message()).text == "Only the team’s manager can see its results."
+    # a member's forged owner buttons get nothing either
+    await member.press_raw(mine_of := await _team_screen(member), f"tmc:a:{team_id}:4101")
+    answer = await member.next_event(kinds=("callback_answer",))
+    assert answer.callback.answer.get("text") == "Only the team’s manager can do that."
+    assert "Anna" not in mine_of.text
+    storage = harness.storage
+    assert not await storage.is_manager(team_id, 4101) and not await storage.is_manager(
+        team_id, 4102
+    )
+    assert (await storage.get_team(team_id)).manager_id == 4100
+    assert await storage.shared_progress(team_id) == []
+    assert await storage.teams_of(4100)

@@ -130,6 +130,15 @@ ALL = [
     cb.CertFirstName("prejudices"),
     cb.CertRename("prejudices"),
     cb.CertList(),
+    cb.TeamOpen(4),
+    cb.TeamManager("m", 4),
+    cb.TeamManager("a", 4, 2001),
+    cb.TeamManager("x", 4, 0),
+    cb.TeamManager("h", 4, 2001),
+    cb.TeamManager("hs", 4, 2001),
+    cb.TeamManager("hl", 4, 2001),
+    cb.TeamShare(4, True),
+    cb.TeamShare(4, False),
 ]
 
 
@@ -154,7 +163,9 @@ ENCODED = (
     "cpl:0 cpl:2 cpn cpn:s cpn:q:uk cps:q:en:why-cx-fails cpq:ru:silos cpw:t:en:all-is-fine:-:-:- "
     "cpw:q:uk:silos:2:20261224:570 cpw:f:en:-:-:-:-:k cpm:12:-:- cpm:12:20261224:1439 "
     "cpm:12:-:-:k cpx:v:12 cpx:rr:12 cpd:en:why-cx-fails:21 cpd:en:why-cx-fails:21:540:ok "
-    "ctg:prejudices ctn:prejudices ctr:prejudices cts"
+    "ctg:prejudices ctn:prejudices ctr:prejudices cts "
+    "tmo:4 tmc:m:4:0 tmc:a:4:2001 tmc:x:4:0 tmc:h:4:2001 tmc:hs:4:2001 tmc:hl:4:2001 tsh:4:1 "
+    "tsh:4:0"
 ).split()
 
 

@@ -111,3 +111,91 @@ async def test_only_the_manager_sees_a_teams_lessons(db):
     await db.delete_team(team.id, MANAGER)
     gone = await teams.team_lessons(env, manager, "en", team.id)
     assert gone.step is Step.GONE and gone.teams == []
+
+
+# Co-managers, hand-over and progress shared by name ------------------------------------------
+async def _people(db):
+    """A team owned by MANAGER with members 101 (Anna) and 102 (Boris); OUTSIDER in none."""
+    for user_id, name in ((MANAGER, "Maria"), (101, "Anna"), (102, "Boris"), (OUTSIDER, "Oleg")):
+        await db.touch_user(user_id, name, "en", NOW)
+    team = await db.create_team(MANAGER, "Front office", "code123456", NOW)
+    for user_id in (101, 102):
+        assert await db.join_team(team.id, user_id, NOW)
+    return team
+
+
+async def test_managers_rights_owner_co_manager_member_stranger(db):
+    team = await _people(db)
+    env = _env(db)
+    assert await db.is_manager(team.id, MANAGER)  # the creator is in team_managers
+    assert not await db.add_manager(team.id, OUTSIDER, MANAGER, NOW)  # not a member
+    user = {i: (await db.touch_user(i, "x", "en", NOW))[0] for i in (MANAGER, 101, 102, OUTSIDER)}
+    # only the owner may add one
+    assert (await teams.manage(env, user[102], team.id, "a", 102)).step is Step.REFUSED
+    added = await teams.manage(env, user[MANAGER], team.id, "a", 101)
+    assert added.notice == "added" and await db.is_manager(team.id, 101)
+    assert await db.managed_teams(101) == {team.id}
+    for someone, allowed in ((MANAGER, True), (101, True), (102, False), (OUTSIDER, False)):
+        seen = await teams.act(env, user[someone], "en", team.id, "r")
+        assert (seen.step is Step.RESULTS) is allowed, someone
+        lessons_seen = await teams.team_lessons(env, user[someone], "en", team.id)
+        assert (lessons_seen.step is Step.RESULTS) is allowed, someone
+    # a co-manager cannot delete, hand over or add anyone; the owner cannot be removed
+    assert (await teams.act(env, user[101], "en", team.id, "dd")).step is Step.REFUSED
+    assert (await teams.manage(env, user[101], team.id, "hs", 101)).step is Step.REFUSED
+    assert (await teams.manage(env, user[101], team.id, "x", MANAGER)).step is Step.REFUSED
+    assert not await db.remove_manager(team.id, MANAGER)
+    # the owner's list names the members; a co-manager's screen never does
+    listed = await teams.manage(env, user[MANAGER], team.id, "m", 0)
+    assert listed.members == [(MANAGER, "x", True), (101, "x", True), (102, "x", False)]
+    assert (await teams.view(env, user[101], team.id)).members is None
+    assert (await teams.view(env, user[OUTSIDER], team.id)).step is Step.REFUSED
+    # removed: the rights go with it, at the next press
+    removed = await teams.manage(env, user[MANAGER], team.id, "x", 101)
+    assert removed.notice == "removed" and not await db.is_manager(team.id, 101)
+    assert (await teams.act(env, user[101], "en", team.id, "r")).step is Step.NOT_MANAGER
+    # a co-manager who leaves the team stops managing it
+    await teams.manage(env, user[MANAGER], team.id, "a", 102)
+    assert (await teams.act(env, user[102], "en", team.id, "ll")).changed
+    assert not await db.is_manager(team.id, 102)
+
+
+async def test_hand_over_to_a_co_manager(db):
+    team = await _people(db)
+    env = _env(db)
+    owner, _ = await db.touch_user(MANAGER, "Maria", "en", NOW)
+    anna, _ = await db.touch_user(101, "Anna", "en", NOW)
+    assert not await db.hand_over(team.id, MANAGER, 102, stay=True)  # not a co-manager
+    await teams.manage(env, owner, team.id, "a", 101)
+    asked = await teams.manage(env, owner, team.id, "h", 101)
+    assert asked.notice == "ask hand-over" and asked.target == (101, "Anna")
+    assert (await db.get_team(team.id)).manager_id == MANAGER  # asked first: nothing yet
+    handed = await teams.manage(env, owner, team.id, "hs", 101)
+    assert handed.notice == "handed over"
+    assert (await db.get_team(team.id)).manager_id == 101
+    assert await db.is_manager(team.id, MANAGER)  # stays a co-manager
+    assert (await teams.manage(env, owner, team.id, "hs", MANAGER)).step is Step.REFUSED
+    # and back, this time the old owner stops managing (a member still)
+    await teams.manage(env, anna, team.id, "hl", MANAGER)
+    assert (await db.get_team(team.id)).manager_id == MANAGER
+    assert not await db.is_manager(team.id, 101) and await db.is_member(team.id, 101)
+
+
+async def test_sharing_progress_is_opt_in_and_revocable(db):
+    team = await _people(db)
+    env = _env(db)
+    anna, _ = await db.touch_user(101, "Anna", "en", NOW)
+    stranger, _ = await db.touch_user(OUTSIDER, "Oleg", "en", NOW)
+    owner, _ = await db.touch_user(MANAGER, "Maria", "en", NOW)
+    await db.start_attempt(101, "silos", 2, NOW)
+    assert await db.shared_progress(team.id) == []  # off by default
+    shared = await teams.share(env, anna, team.id, True)
+    assert shared.notice == "shared" and shared.sharing and shared.sharers is None
+    assert (await teams.share(env, stranger, team.id, True)).step is Step.REFUSED
+    seen = await teams.view(env, owner, team.id)
+    assert [name for name, _ in seen.sharers or []] == ["Anna"]  # Boris did not opt in
+    assert (await teams.share(env, anna, team.id, False)).notice == "unshared"
+    assert (await teams.view(env, owner, team.id)).sharers == []
+    await teams.share(env, anna, team.id, True)
+    await db.leave_team(team.id, 101)  # leaving ends sharing
+    assert await db.shared_progress(team.id) == []
