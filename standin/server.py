@@ -311,19 +311,18 @@ class BotAPIStandIn:
         """Create a group (or a supergroup when the id starts with -100); ``username`` makes
         it public, ``join_by_request`` makes joins wait for an admin's approval."""
         kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-        chat = ChatState(
-            id=chat_id,
-            type=kind,
-            title=title,
-            username=username,
-            members=set(members) | set(admins) | ({creator} if creator else set()),
-            bot_is_member=bot_is_member or bot_is_admin,
-            bot_is_admin=bot_is_admin,
-            creator_id=creator,
-            admins=set(admins),
-            join_by_request=join_by_request,
+        chat = self._shared_chat(
+            chat_id,
+            kind,
+            title,
+            username,
+            bot_is_admin,
+            bot_is_member,
+            members,
+            creator,
+            admins,
+            join_by_request,
         )
-        self._add_chat(chat)
         return SimGroup(self, chat)
 
     def channel(
@@ -342,9 +341,37 @@ class BotAPIStandIn:
         """Create a channel; the bot can post only when it is an administrator. ``username``
         makes it public (joinable without a link); ``join_by_request`` makes joins wait for
         an admin's approval; ``members``, ``creator`` and ``admins`` are user ids."""
+        chat = self._shared_chat(
+            chat_id,
+            "channel",
+            title,
+            username,
+            bot_is_admin,
+            bot_is_member,
+            members,
+            creator,
+            admins,
+            join_by_request,
+        )
+        return SimChannel(self, chat)
+
+    def _shared_chat(
+        self,
+        chat_id: int,
+        kind: str,
+        title: str,
+        username: str | None,
+        bot_is_admin: bool,
+        bot_is_member: bool,
+        members: Iterable[int],
+        creator: int | None,
+        admins: Iterable[int],
+        join_by_request: bool,
+    ) -> ChatState:
+        """A group or channel: its members include its creator and admins."""
         chat = ChatState(
             id=chat_id,
-            type="channel",
+            type=kind,
             title=title,
             username=username,
             members=set(members) | set(admins) | ({creator} if creator else set()),
@@ -355,7 +382,7 @@ class BotAPIStandIn:
             join_by_request=join_by_request,
         )
         self._add_chat(chat)
-        return SimChannel(self, chat)
+        return chat
 
     def channel_post(self, channel: SimChannel | int, text: str) -> StoredMessage:
         """Publish a post in a channel as its admins would; emits a ``channel_post`` update."""

@@ -1,4 +1,5 @@
-"""The /stats chart: daily active learners and lessons completed, as a PNG (matplotlib)."""
+"""Charts as PNG (matplotlib): /stats activity, radar charts, lessons and sources. Each is
+its own `Figure` (never pyplot's global state), so charts render safely from worker threads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to memory
 
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -42,7 +42,6 @@ def activity_chart(
     figure.autofmt_xdate()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    plt.close("all")
     return buffer.getvalue()
 
 
@@ -97,7 +96,6 @@ def radar_chart(
         ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize=8)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close("all")
     return buffer.getvalue()
 
 
@@ -147,7 +145,6 @@ def lessons_chart(
     figure.suptitle(title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close("all")
     return buffer.getvalue()
 
 
@@ -187,5 +184,4 @@ def funnel_chart(
     figure.suptitle(title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close("all")
     return buffer.getvalue()
