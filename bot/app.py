@@ -23,6 +23,7 @@ from bot.commands import commands_for
 from bot.config import Settings
 from bot.context import BotData, CxContext
 from bot.delivery import DeliveryEngine
+from bot.digester import DigestRunner
 from bot.features import (
     assessment,
     assignments,
@@ -32,6 +33,7 @@ from bot.features import (
     certificates,
     channel,
     commitments,
+    digest,
     errors,
     fallback,
     feedback,
@@ -88,6 +90,7 @@ FEATURES = (
     lift,
     teams,
     assignments,
+    digest,
     certificates,
     templates,
     bonus,
@@ -207,11 +210,14 @@ def build_application(env: Env, *, request_timeout: float = 10.0) -> Application
     app.bot_data.broadcasts = broadcasts
     poster = ChannelPoster(app.bot, env, sender, lease=lease)  # the channel's planned posts
     app.bot_data.poster = poster
+    digests = DigestRunner(env, sender)  # the managers' weekly digests
+    app.bot_data.digests = digests
     assert app.job_queue is not None
     every = settings.tick_seconds
     app.job_queue.run_repeating(engine.tick, interval=every, first=every, name="slots")
     app.job_queue.run_repeating(broadcasts.tick, interval=every, first=every, name="broadcasts")
     app.job_queue.run_repeating(poster.tick, interval=every, first=every, name="channel-posts")
+    app.job_queue.run_repeating(digests.tick, interval=every, first=every, name="digests")
     return app
 
 
@@ -261,6 +267,7 @@ async def _post_stop(app: Application) -> None:
     await app.bot_data.engine.stop()
     await app.bot_data.broadcasts.stop()
     await app.bot_data.poster.stop()
+    await app.bot_data.digests.stop()
 
 
 async def set_command_menus(app: Application) -> None:

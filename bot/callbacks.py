@@ -715,3 +715,30 @@ class TeamManager(Callback, prefix="tmc"):
 class TeamShare(Callback, prefix="tsh"):
     team_id: Count
     on: Annotated[bool, Choice({"1": True, "0": False})]
+
+
+# A team's assignments (its managers', checked on every press) and the weekly digest's day.
+class AssignMenu(Callback, prefix="agm"):  # agm:<team>  the assignments, the series to assign
+    team_id: Count
+
+
+class AssignSeries(Callback, prefix="ags"):  # ags:<team>:<series>  pick the due date
+    team_id: Count
+    series_id: Id
+
+
+class AssignDue(Callback, prefix="agd"):  # agd:<team>:<series>:<weeks>  assign it
+    team_id: Count
+    series_id: Id
+    weeks: Annotated[int, Choice({"1": 1, "2": 2, "3": 3, "4": 4})]
+
+
+class AssignCancel(Callback, prefix="agx"):  # agx:<team>:<assignment>[:y]  withdraw (asked)
+    team_id: Count
+    assignment_id: Count
+    sure: Annotated[bool, Flag("y")] = False
+
+
+class DigestDay(Callback, prefix="dgd"):  # dgd:<team>[:<day>]  the picker; 0-6 a weekday, 7 off
+    team_id: Count
+    day: Annotated[int | None, Maybe(Choice({str(d): d for d in range(8)}))] = None

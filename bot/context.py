@@ -21,6 +21,7 @@ from content.model import Catalog
 if TYPE_CHECKING:
     from bot.broadcaster import BroadcastRunner
     from bot.delivery import DeliveryEngine
+    from bot.digester import DigestRunner
     from bot.metrics import Metrics
     from bot.poster import ChannelPoster
     from bot.sender import Sender
@@ -34,6 +35,7 @@ class BotData:
     engine: DeliveryEngine
     broadcasts: BroadcastRunner
     poster: ChannelPoster
+    digests: DigestRunner
     metrics: Metrics
 
     def __init__(self) -> None:

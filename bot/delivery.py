@@ -145,7 +145,10 @@ class DeliveryEngine(SingleRun):
             return await self._finish(claim, DeliveryOutcome("deferred", next_slot_at=ready), now)
         state, facts = await learner_state(self.storage, user, language, now)
         assessed = state.assessed_at is not None
-        if not in_training(state.subscriptions, facts.has_cards, state.has_progress, assessed):
+        assigned = bool(state.assignments)
+        if not in_training(
+            state.subscriptions, facts.has_cards, state.has_progress, assessed, assigned
+        ):
             return await self._finish(claim, DeliveryOutcome("empty"), now)
         plan = plan_slot(self.catalog, state, now)
         t = translator(language)
@@ -188,6 +191,7 @@ class DeliveryEngine(SingleRun):
             counted_at=counted,
             follow_up=plan.follow_up[0] if plan.follow_up else None,
             retake=plan.retake,
+            reminded=plan.deadline.assignment_id if plan.deadline else None,
         )
         return await self._finish(claim, outcome, now)
 

@@ -36,6 +36,8 @@ class User:
     returned: bool = False  # this visit ended a block
     awaiting: str | None = None  # typed input the bot asked for (e.g. "time")
     unsubscribed_at: datetime | None = None  # the last unsubscribe (no idle reminders then)
+    digest_day: int | None = None  # a manager's weekly digest: the weekday (0 = Monday)
+    next_digest_at: datetime | None = None  # ... and when the next one is due
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class DeliveryOutcome:
     counted_at: datetime | None = None
     follow_up: int | None = None  # sent: the commitment asked about ("did you try it?")
     retake: int | None = None  # sent: the assessment whose re-take was offered
+    reminded: int | None = None  # sent: the assignment whose due date was recalled
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class TrainingFacts:
     assessed_at: datetime | None = None
     retake_offered: bool = False
     assessment_id: int | None = None
+    assignments: tuple[MemberAssignment, ...] = ()  # the series the learner's teams assigned
 
 
 @dataclass(frozen=True)
@@ -399,6 +403,45 @@ class Assignment:
     created_at: datetime
     assigned_by: int | None = None
     cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MemberAssignment:
+    """An assignment as one of its assignees has it: the team's name, and whether the one
+    reminder before the due date was sent to them."""
+
+    id: int
+    team_id: int
+    team_name: str
+    series_id: str
+    due_on: date
+    created_at: datetime
+    reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    """One assignee's lessons completed of an assigned series (never shown by name unless
+    ``shares``: the member chose to share their progress with the team's managers)."""
+
+    user_id: int
+    first_name: str
+    shares: bool
+    joined_at: datetime
+    completed: int
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """A team's week without the viewer: quiz answers and lesson ratings, each with how
+    many people gave them (the privacy rule needs at least 3)."""
+
+    answers: int = 0
+    correct: int = 0
+    answerers: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    raters: int = 0
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from domain.records import Claim, Commitment, DeliveryOutcome, SubscriptionRow, TrainingFacts
+from domain.records import (
+    Claim,
+    Commitment,
+    DeliveryOutcome,
+    MemberAssignment,
+    SubscriptionRow,
+    TrainingFacts,
+)
+from storage.assignments import MINE as ASSIGNMENTS
+from storage.assignments import REMINDED
 from storage.commitments import ASKED
 from storage.commitments import DUE as FOLLOW_UP_DUE
 from storage.driver import Driver, offloaded, record
@@ -120,6 +129,7 @@ class ScheduleStore:
         cards = await self.db.fetchrow(CARDS, now=now, u=user_id)
         follow_up = await self.db.fetchrow(FOLLOW_UP_DUE, u=user_id, now=now)
         assessed = await self.db.fetchrow(LATEST_ASSESSMENT, u=user_id)
+        assigned = await self.db.fetch(ASSIGNMENTS, u=user_id)
         return TrainingFacts(
             subscriptions=tuple(record(SubscriptionRow, row) for row in subs),
             opened=frozenset(row["lesson_id"] for row in lessons),
@@ -130,6 +140,7 @@ class ScheduleStore:
             assessed_at=assessed["finished_at"] if assessed else None,
             retake_offered=bool(assessed and assessed["retake_offered_at"]),
             assessment_id=assessed["id"] if assessed else None,
+            assignments=tuple(record(MemberAssignment, row) for row in assigned),
         )
 
     async def finish_delivery(
@@ -153,6 +164,8 @@ class ScheduleStore:
                 await tx.write(ASKED, id=o.follow_up)
             if sent and o.retake is not None:
                 await tx.write(RETAKE_OFFERED, id=o.retake, now=now)
+            if sent and o.reminded is not None:
+                await tx.write(REMINDED, a=o.reminded, u=user_id, now=now)
             await tx.write(NEXT.format(**times), next=o.next_slot_at, delivered=sent,
                            counted=o.counted_at or now, nudge=nudge, now=now, nudges=int(nudge),
                            u=user_id)  # fmt: skip

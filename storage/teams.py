@@ -22,6 +22,13 @@ JOIN = (
     "INSERT INTO team_members (team_id, user_id, joined_at) VALUES (:t, :u, :now) "
     "ON CONFLICT DO NOTHING RETURNING team_id"
 )
+# a new member's subscriptions to the team's open assignments (theirs already stay as they are)
+TAKE_ASSIGNMENTS = (
+    "INSERT INTO subscriptions (user_id, series_id, status, subscribed_at, changed_at) "
+    "SELECT :u, a.series_id, 'active', :now, :now FROM assignments a WHERE a.team_id = :t "
+    "AND a.cancelled_at IS NULL AND a.due_on >= :today "
+    "ON CONFLICT (user_id, series_id) DO NOTHING"
+)
 LEAVE = "DELETE FROM team_members WHERE team_id = :t AND user_id = :u RETURNING team_id"
 # leaving a team ends managing it and sharing with it (the owner never leaves: see services)
 UNMANAGE = "DELETE FROM team_managers WHERE team_id = :t AND user_id = :u"
@@ -106,8 +113,13 @@ class TeamStore:
         return record(Team, row) if row else None
 
     async def join_team(self, team_id: int, user_id: int, now: datetime) -> bool:
-        """True if the user joined just now (False: already a member)."""
-        return bool(await self.db.write(JOIN, t=team_id, u=user_id, now=now))
+        """True if the user joined just now (False: already a member); a new member takes
+        the team's open assignments (as subscriptions)."""
+        async with self.db.transaction() as tx:
+            joined = bool(await tx.write(JOIN, t=team_id, u=user_id, now=now))
+            if joined:
+                await tx.write(TAKE_ASSIGNMENTS, u=user_id, t=team_id, now=now, today=now.date())
+        return joined
 
     async def leave_team(self, team_id: int, user_id: int) -> bool:
         """Leave a team; a co-manager stops managing it, and sharing with it ends."""

@@ -151,6 +151,18 @@ async def refuse_lessons(
         await reply(update, context, screens.not_manager_screen(me.t))
 
 
+async def refuse_assignment(
+    update: Update, context: CxContext, me: Learner, gone: bool, mine: list[Team]
+) -> None:
+    """A team's assignments or digest asked for by someone who does not manage it (a toast),
+    or of a team that is no more (the list)."""
+    if gone:
+        await answer_query(update, me.t._("This team no longer exists."))
+        await show(update, context, await teams_screen(context, me, mine), edit=True)
+    else:
+        await answer_query(update, me.t._("Only the team’s manager can do that."))
+
+
 async def show_view(
     update: Update, context: CxContext, me: Learner, view: teams.TeamView, refused: str
 ) -> None:
@@ -170,7 +182,7 @@ async def team_open_button(
     update: Update, context: CxContext, me: Learner, data: cb.TeamOpen
 ) -> None:
     """tmo:<team> — one team's screen (its members and managers only)."""
-    view = await teams.view(context.env, me.user, data.team_id)
+    view = await teams.view(context.env, me.user, data.team_id, lang=me.lang)
     await show_view(update, context, me, view, me.t._("You are not in this team."))
 
 

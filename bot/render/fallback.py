@@ -56,6 +56,8 @@ def gone_toast(t: Translator, what: str) -> str:
         return t._("This template is no longer available.")
     if what == "bonus":
         return t._("This bonus is no longer available.")
+    if what == "assignment":
+        return t._("This assignment is withdrawn or over.")
     return t._("This subscription no longer exists.")
 
 

@@ -174,5 +174,17 @@ def day_name(t: Translator, day: date, today: date) -> str:
     return format_date(day, pattern, locale=t.lang).replace("ʼ", "’")
 
 
+def short_day(t: Translator, day: date) -> str:
+    """A calendar day in a line of figures: "Fri, 18 Dec" / "пт, 18 дек." (CLDR via Babel)."""
+    return format_date(day, "EEE, d MMM", locale=t.lang).replace("ʼ", "’")
+
+
+def percent(t: Translator, part: int, whole: int) -> str:
+    """A share as a whole percentage in the reader's locale ("25%", "25 %")."""
+    from babel.numbers import format_percent
+
+    return format_percent(part / whole if whole else 0, locale=t.lang)
+
+
 def menu_row(t: Translator) -> list:
     return [button(t._("🏠 Menu"), cb.Menu())]

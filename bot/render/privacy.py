@@ -31,14 +31,19 @@ def privacy_screen(t: Translator) -> Screen:
             "",
             t._("<b>Who sees what</b>"),
             t._("• Your answers, progress and /journal (actions and notes): only you."),
-            t.n_("• Teams: the manager sees only averages per obstacle, and only once at "
-                 "least {n} other member has answered; never one person’s ratings.",
-                 "• Teams: the manager sees only averages per obstacle, and only once at "
-                 "least {n} other members have answered; never one person’s ratings.",
+            t.n_("• Teams: the manager sees only team figures — averages per obstacle, the "
+                 "share of members done, on track and behind with an assigned series, the "
+                 "week’s quiz accuracy and lesson ratings — each only once at least {n} other "
+                 "member is behind it; never one person’s answers.",
+                 "• Teams: the manager sees only team figures — averages per obstacle, the "
+                 "share of members done, on track and behind with an assigned series, the "
+                 "week’s quiz accuracy and lesson ratings — each only once at least {n} other "
+                 "members are behind it; never one person’s answers.",
                  MIN_TEAM),
             t._("• A team’s co-managers see what its manager sees. Only if you choose to share "
                 "your progress with a team (on its screen in /team) do its managers see your "
-                "first name and how many lessons you completed; you can stop at any time."),
+                "first name, how many lessons you completed and whether you are on track with "
+                "an assigned series; you can stop at any time."),
             t._("• The bot’s admins: overall figures, per-lesson figures (usefulness, quiz "
                 "accuracy, actions tried), the “what was unclear” texts without names, and a "
                 "table of each learner’s progress (Telegram id, language, dates and counts: "

@@ -6,11 +6,11 @@ from __future__ import annotations
 from bot import callbacks as cb
 from bot.i18n import Safe, Translator, escape
 from bot.render.commitments import follow_up_screen
-from bot.render.kit import WIDE_LABEL, Screen, button, markup, menu_row, shorten
+from bot.render.kit import WIDE_LABEL, Screen, button, markup, menu_row, short_day, shorten
 from bot.render.lessons import lesson_screen
 from bot.render.subscriptions import recap_screen
 from bot.services.lessons import LessonCounts
-from bot.services.schedule import SlotPlan
+from bot.services.schedule import Deadline, SlotPlan
 from content.model import Catalog
 
 
@@ -45,6 +45,55 @@ def retake_screen(t: Translator) -> Screen:
     return Screen(text, markup(rows))
 
 
+def assigned_line(t: Translator, plan: SlotPlan, series_id: str) -> str | None:
+    """Under an assigned series' lesson: who assigned it and when it is due."""
+    for assigned_id, due_on, team in plan.assigned:
+        if assigned_id == series_id:
+            return t._(
+                "📌 Assigned by your team <b>{team}</b> · due <b>{day}</b>",
+                team=team,
+                day=short_day(t, due_on),
+            )
+    return None
+
+
+def deadline_line(t: Translator, catalog: Catalog, language: str, deadline: Deadline) -> str:
+    series = catalog.series(language, deadline.series_id)
+    title = series.series.title if series is not None else deadline.series_id
+    return t.n_(
+        "⏰ <b>{title}</b> is due on <b>{day}</b> (team {team}): {done} of {n} lesson completed.",
+        "⏰ <b>{title}</b> is due on <b>{day}</b> (team {team}): {done} of {n} lessons completed.",
+        deadline.total,
+        title=title,
+        day=short_day(t, deadline.due_on),
+        team=deadline.team_name,
+        done=deadline.completed,
+    )
+
+
+def deadline_screen(
+    t: Translator, catalog: Catalog, language: str, deadline: Deadline, completed: set[str]
+) -> Screen | None:
+    """An assignment's one reminder, alone in the slot: how far along, and the next lesson."""
+    series = catalog.series(language, deadline.series_id)
+    if series is None:
+        return None
+    lines = [
+        deadline_line(t, catalog, language, deadline),
+        t._(
+            "A lesson and its quiz take about five minutes; one a day gets you there. "
+            "This is the only reminder."
+        ),
+    ]
+    rows = []
+    lesson = next((x for x in series.lessons if x.id not in completed), None)
+    if lesson is not None:
+        label = shorten(t._("📖 Continue: {title}", title=lesson.title), WIDE_LABEL)
+        rows.append([button(label, cb.OpenLesson(lesson.id))])
+    rows.append([button(t._("🔔 Subscriptions"), cb.Subscriptions(fresh=True))])
+    return Screen("\n".join(lines), markup(rows))
+
+
 def slot_screen(
     t: Translator, catalog: Catalog, language: str, plan: SlotPlan, completed: set[str]
 ) -> Screen | None:
@@ -55,6 +104,9 @@ def slot_screen(
         return follow_up_screen(t, commitment_id, found[1]) if found else None
     if plan.retake is not None:
         return retake_screen(t)
+    if plan.kind == "deadline" and plan.deadline is not None:
+        return deadline_screen(t, catalog, language, plan.deadline, completed)
+    reminder = [deadline_line(t, catalog, language, plan.deadline)] if plan.deadline else []
     lessons = [
         (series, lesson)
         for series_id, lesson_id in plan.lessons
@@ -74,7 +126,10 @@ def slot_screen(
             None,
         )
         head = t._("📬 <b>Your lesson for today</b>")
+        if note := assigned_line(t, plan, series.id):
+            head += "\n" + note
         tail = ["", review_line(t, plan.reviews_due)] if plan.reviews_due else []
+        tail += ["", *reminder] if reminder else []
         rows = [list(row) for row in screen.keyboard.inline_keyboard] if screen.keyboard else []
         rows.append(_drip_row(t, series.id))
         return Screen("\n".join([head, "", screen.text, *tail]), markup(rows))
@@ -87,6 +142,7 @@ def slot_screen(
         )
         screen = recap_screen(t, done, suggestions, counts)
         tail = ["", review_line(t, plan.reviews_due)] if plan.reviews_due else []
+        tail += ["", *reminder] if reminder else []
         return Screen("\n".join([screen.text, *tail]), screen.keyboard)
     if lessons or finished:
         lines = [t._("📬 <b>Your lessons for today</b>"), ""]
@@ -94,6 +150,8 @@ def slot_screen(
         for series, lesson in lessons:
             lines.append(f"📖 <b>{escape(lesson.title)}</b> <i>({escape(series.series.title)})</i>")
             lines.append(Safe(lesson.key_idea))
+            if note := assigned_line(t, plan, series.id):
+                lines.append(note)
             lines.append("")
             rows.append(
                 [button("📖 " + shorten(lesson.title, WIDE_LABEL - 2), cb.OpenLesson(lesson.id))]
@@ -115,6 +173,7 @@ def slot_screen(
             )
         if plan.reviews_due:
             lines += ["", review_line(t, plan.reviews_due)]
+        lines += ["", *reminder] if reminder else []
         rows.append([button(t._("🔔 Subscriptions"), cb.Subscriptions(fresh=True))])
         return Screen("\n".join(lines).strip(), markup(rows))
     if plan.reviews_due:

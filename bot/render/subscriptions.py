@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot import callbacks as cb
@@ -16,6 +16,7 @@ from bot.render.kit import (
     markup,
     next_delivery_label,
     sentence,
+    short_day,
     shorten,
 )
 from bot.render.settings import days_label, guess_line, not_my_time, zone_label
@@ -23,7 +24,7 @@ from bot.services.lessons import LessonCounts
 from bot.services.schedule import Prefs, format_minutes
 from bot.services.subscriptions import Overview, SubscriptionChange
 from content.model import Catalog, Lesson, SeriesContent
-from domain.records import SubscriptionRow
+from domain.records import MemberAssignment, SubscriptionRow
 
 STATUS_ICONS = {"active": "🔔", "paused": "⏸", "finished": "🎓"}
 
@@ -96,7 +97,15 @@ def overview_screen(
 ) -> Screen:
     """/subscriptions from its use case (see :func:`subscriptions_screen`)."""
     return subscriptions_screen(
-        t, catalog, language, view.subs, view.counts, view.next_slot, view.prefs, unsubscribed
+        t,
+        catalog,
+        language,
+        view.subs,
+        view.counts,
+        view.next_slot,
+        view.prefs,
+        unsubscribed,
+        view.assigned,
     )
 
 
@@ -109,8 +118,12 @@ def subscriptions_screen(
     next_slot: datetime | None,
     prefs: Prefs,
     unsubscribed: SeriesContent | None = None,
+    assigned: Mapping[str, MemberAssignment] | None = None,
 ) -> Screen:
-    """The learner's subscriptions; after an unsubscribe, say so and offer to undo it."""
+    """The learner's subscriptions; after an unsubscribe, say so and offer to undo it. An
+    assigned series says by which team and when it is due; one assigned but left (paused,
+    unsubscribed) stays in the list with a way back."""
+    assigned = assigned or {}
     head: list[str] = []
     undo: list[list] = []
     if unsubscribed is not None:
@@ -132,7 +145,7 @@ def subscriptions_screen(
                 )
             ]
         ]
-    if not subs:
+    if not subs and not assigned:
         text = t._(
             "You have no subscriptions yet. Open a series and press “Subscribe”: I will send "
             "you one lesson at a time, at the hour you choose."
@@ -157,6 +170,8 @@ def subscriptions_screen(
             f"{STATUS_ICONS[sub.status]} <b>{escape(series.series.title)}</b> — {escape(status)}, "
             + lesson_counts_text(t, counts)
         )
+        if series.id in assigned:
+            lines.append("    " + _assigned_note(t, assigned[series.id]))
         toggle = (
             button(t._("⏸ Pause"), cb.SubscriptionAction("pause", series.id))
             if sub.status == "active"
@@ -171,6 +186,19 @@ def subscriptions_screen(
                 ),
             ]
         )
+    subscribed = {sub.series_id for sub in subs}
+    for series_id, item in assigned.items():
+        series = catalog.series(language, series_id)
+        if series is None or series_id in subscribed:
+            continue
+        counts = done.get(series_id) or LessonCounts(0, 0, len(series.lessons))
+        lines.append(
+            f"📌 <b>{escape(series.series.title)}</b> — {escape(t._('not subscribed'))}, "
+            + lesson_counts_text(t, counts)
+        )
+        lines.append("    " + _assigned_note(t, item))
+        label = shorten(t._("🔔 Subscribe: {title}", title=series.series.short_title), WIDE_LABEL)
+        rows.append([button(label, cb.SubscriptionAction("subscribe", series.id))])
     if any(sub.status == "active" for sub in subs):
         when = t._(
             "Next delivery: {when}. ✖️ unsubscribes (your progress stays).",
@@ -186,6 +214,14 @@ def subscriptions_screen(
         [button(t._("⚙️ Lesson schedule"), cb.Settings()), button(t._("🏠 Menu"), cb.Menu())]
     )
     return Screen("\n".join(lines), markup(rows))
+
+
+def _assigned_note(t: Translator, item: MemberAssignment) -> str:
+    return t._(
+        "📌 assigned by your team <b>{team}</b>, due <b>{day}</b>",
+        team=item.team_name,
+        day=short_day(t, item.due_on),
+    )
 
 
 def paused_screen(t: Translator, series: SeriesContent) -> Screen:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
 
+from babel.dates import get_day_names
+
 from bot import callbacks as cb
 from bot.i18n import Safe, Translator, escape
 from bot.render.assessment import continue_button
+from bot.render.assignments import report_lines
 from bot.render.kit import (
     HALF_LABEL,
     WIDE_LABEL,
@@ -129,6 +132,14 @@ def team_screen(t: Translator, view: TeamView, link: str) -> Screen:
             )
             for name, done in view.sharers or []
         ] or [t._("nobody yet")]
+        if view.report is not None:
+            lines += ["", *report_lines(t, view.report)]
+        rows.append(
+            [
+                button(t._("📌 Assignments"), cb.AssignMenu(team.id)),
+                button(_digest_label(t, view.digest_day), cb.DigestDay(team.id)),
+            ]
+        )
         rows.append(
             [
                 button(t._("📊 Team results"), cb.TeamAction("r", team.id)),
@@ -159,6 +170,12 @@ def team_screen(t: Translator, view: TeamView, link: str) -> Screen:
         lines += ["", *_members_lines(t, view)]
     rows.append(teams_row(t))
     return Screen("\n".join(lines), markup(rows))
+
+
+def _digest_label(t: Translator, day: int | None) -> str:
+    if day is None:
+        return t._("🗓 Weekly digest: off")
+    return t._("🗓 Digest: {day}", day=get_day_names("abbreviated", locale=t.lang)[day])
 
 
 def _sharing_line(t: Translator, sharing: bool) -> str:

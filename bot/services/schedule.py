@@ -33,7 +33,10 @@ Rules that the tests pin down:
   catch-up that falls in quiet hours waits for their end;
 * at most one nudge (a commitment's follow-up, a self-assessment's re-take, a review or a
   reminder) a day, none after three ignored in a row; a follow-up or a re-take takes the
-  slot before the day's lessons (they wait a day).
+  slot before the day's lessons (they wait a day);
+* an assignment's one reminder (:class:`Deadline`, rules in :mod:`bot.services.assignments`)
+  is a nudge too, but it never delays a lesson: with the day's lesson it rides along in the
+  same message, alone it is that day's nudge.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.model import Catalog, SeriesContent
-from domain.records import TrainingFacts, User
+from domain.records import MemberAssignment, TrainingFacts, User
 from storage.store import Storage
 
 MINUTES_PER_DAY = 24 * 60
@@ -416,6 +419,19 @@ class LearnerState:
     assessed_at: datetime | None = None  # the latest full self-assessment, finished
     retake_offered: bool = False  # ... and its re-take was offered already
     assessment_id: int | None = None
+    assignments: tuple[MemberAssignment, ...] = ()  # series the learner's teams assigned
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An assignment's one reminder: the series is due soon and the learner is behind."""
+
+    assignment_id: int
+    series_id: str
+    due_on: date
+    team_name: str
+    completed: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -427,6 +443,9 @@ class SlotPlan:
     suggestions: tuple[str, ...] = field(default=())  # series to take next after a recap
     follow_up: tuple[int, str] | None = None  # (commitment, lesson): "did you try it?"
     retake: int | None = None  # the self-assessment whose re-take is offered
+    deadline: Deadline | None = None  # an assignment's reminder (alone, or with the lessons)
+    # (series id, due date, team name) of the assigned series: their lessons say so
+    assigned: tuple[tuple[str, date, str], ...] = ()
 
     @property
     def kind(self) -> str | None:
@@ -436,6 +455,8 @@ class SlotPlan:
             return "retake"
         if self.lessons or self.finished:
             return "drip"
+        if self.deadline:
+            return "deadline"
         if self.reviews_due:
             return "review"
         if self.reminder:
@@ -444,7 +465,7 @@ class SlotPlan:
 
     @property
     def is_nudge(self) -> bool:
-        return self.kind in ("follow_up", "retake", "review", "reminder")
+        return self.kind in ("follow_up", "retake", "deadline", "review", "reminder")
 
 
 def next_unread(series: SeriesContent, opened: Iterable[str]) -> str | None:
@@ -508,9 +529,21 @@ def plan_slot(catalog: Catalog, state: LearnerState, now: datetime) -> SlotPlan:
             finished.append(series.id)
         else:
             lessons.append((series.id, lesson_id))
+    deadline = _deadline(catalog, state, now) if state.assignments else None
     if lessons or finished:
         suggestions = suggest_series(catalog, state.language, state) if finished else ()
-        return SlotPlan(tuple(lessons), tuple(finished), state.reviews_due, None, suggestions)
+        assigned = tuple((a.series_id, a.due_on, a.team_name) for a in state.assignments)
+        return SlotPlan(
+            tuple(lessons),
+            tuple(finished),
+            state.reviews_due,
+            None,
+            suggestions,
+            deadline=deadline,
+            assigned=assigned,
+        )
+    if deadline is not None:
+        return SlotPlan(deadline=deadline)
     if not may_nudge(state, now):
         return SlotPlan()
     if state.reviews_due:
@@ -520,6 +553,21 @@ def plan_slot(catalog: Catalog, state: LearnerState, now: datetime) -> SlotPlan:
         if suggestion is not None:
             return SlotPlan(reminder=suggestion)
     return SlotPlan()
+
+
+def _deadline(catalog: Catalog, state: LearnerState, now: datetime) -> Deadline | None:
+    """An assignment's reminder due in this slot (a nudge: one a day, none after three
+    ignored), by the rules of :mod:`bot.services.assignments`."""
+    if not may_nudge(state, now):
+        return None
+    from bot.services.assignments import reminder_for  # it builds on this module
+
+    today = local_day(now, state.prefs)
+    found = reminder_for(catalog, state.language, state.assignments, state.completed, today)
+    if found is None:
+        return None
+    item, completed, total = found
+    return Deadline(item.id, item.series_id, item.due_on, item.team_name, completed, total)
 
 
 def _may_remind(state: LearnerState) -> bool:
@@ -548,10 +596,18 @@ def in_training(
     has_cards: bool,
     has_progress: bool,
     assessed: bool = False,
+    assigned: bool = False,
 ) -> bool:
     """Whether a learner has a daily slot at all (a self-assessment alone gives one: its
-    re-take is offered in the slot 30 days on)."""
-    return has_progress or has_cards or assessed or any(s.status == "active" for s in subscriptions)
+    re-take is offered in the slot 30 days on; an assignment too: its reminder comes there,
+    even while its series is paused)."""
+    return (
+        has_progress
+        or has_cards
+        or assessed
+        or assigned
+        or any(s.status == "active" for s in subscriptions)
+    )
 
 
 def streak(days: Iterable[date], today: date) -> int:
@@ -600,7 +656,8 @@ async def reschedule(
     facts = await storage.training_facts(user.id, now)
     subscriptions = [Subscription(s.series_id, s.status, s.subscribed_at) for s in subs]
     assessed = facts.assessed_at is not None
-    if not in_training(subscriptions, facts.has_cards, bool(facts.opened), assessed):
+    assigned = bool(facts.assignments)
+    if not in_training(subscriptions, facts.has_cards, bool(facts.opened), assessed, assigned):
         if force and user.next_slot_at is not None:
             await storage.schedule(user.id, None)
         return None
@@ -638,5 +695,6 @@ async def learner_state(
         assessed_at=facts.assessed_at,
         retake_offered=facts.retake_offered,
         assessment_id=facts.assessment_id,
+        assignments=facts.assignments,
     )
     return state, facts

@@ -48,7 +48,8 @@ async def update_prefs(
 async def _in_training(storage: Storage, user: User, now: datetime) -> bool:
     facts = await storage.training_facts(user.id, now)
     subs = [Subscription(s.series_id, s.status, s.subscribed_at) for s in facts.subscriptions]
-    return in_training(subs, facts.has_cards, bool(facts.opened), facts.assessed_at is not None)
+    assessed, assigned = facts.assessed_at is not None, bool(facts.assignments)
+    return in_training(subs, facts.has_cards, bool(facts.opened), assessed, assigned)
 
 
 def quick_zone(index: int) -> str | None:

@@ -4,7 +4,7 @@ and a finished series' recap."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.services.env import Env, Gone
@@ -18,7 +18,7 @@ from bot.services.schedule import (
     suggest_series,
 )
 from content.model import Lesson, SeriesContent
-from domain.records import SubscriptionRow, User
+from domain.records import MemberAssignment, SubscriptionRow, User
 
 ACTIONS = {"subscribe": "active", "resume": "active", "pause": "paused", "unsubscribe": None}
 
@@ -37,6 +37,7 @@ class Overview:
     counts: dict[str, LessonCounts]
     next_slot: datetime | None
     prefs: Prefs
+    assigned: dict[str, MemberAssignment] = field(default_factory=dict)  # by series id
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,15 @@ async def overview(env: Env, user: User, lang: str) -> Overview:
     subs = await env.storage.subscriptions(user.id)
     facts = await env.storage.training_facts(user.id, now)
     fresh = await env.storage.get_user(user.id) or user
+    assigned: dict[str, MemberAssignment] = {}
+    for item in facts.assignments:  # soonest due first: that one is shown
+        assigned.setdefault(item.series_id, item)
     counts = {}
-    for sub in subs:
-        series = env.catalog.series(lang, sub.series_id)
+    for series_id in {sub.series_id for sub in subs} | set(assigned):
+        series = env.catalog.series(lang, series_id)
         if series is not None:
-            counts[sub.series_id] = lesson_counts(series.lessons, facts.opened, facts.completed)
-    return Overview(subs, counts, fresh.next_slot_at, prefs_of(fresh, lang))
+            counts[series_id] = lesson_counts(series.lessons, facts.opened, facts.completed)
+    return Overview(subs, counts, fresh.next_slot_at, prefs_of(fresh, lang), assigned)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from bot.services import privacy
 from bot.services.assessment import GroupScore, Obstacle, group_scores, obstacles, strongest
+from bot.services.assignments import TeamReport, team_report
 from bot.services.env import Env, Gone
-from bot.services.schedule import prefs_of
+from bot.services.schedule import prefs_of, reschedule
 from bot.services.stats import LessonFigures, lesson_figures
 from domain.records import Assessment, Team, User, team_name_key
 
-MIN_TEAM = 3  # others' ratings an obstacle needs before the viewer sees anything about it
+# others' ratings an obstacle needs before the viewer sees anything about it: the rule's
+MIN_TEAM = privacy.MIN_TEAM
 
 
 MIN_SPREAD = 5  # others' ratings an obstacle needs before the viewer sees how they spread
@@ -169,6 +172,8 @@ async def join(env: Env, user: User, lang: str, code: str) -> Joined | None:
     if team is None:
         return None
     new = await storage.join_team(team.id, user.id, env.now())
+    if new:  # the team's open assignments became subscriptions: the daily slot starts
+        await reschedule(storage, user, lang, env.now())
     unfinished = await storage.current_assessment(user.id)
     finished = await storage.finished_assessments(user.id, 1)
     latest_at = finished[0].finished_at if finished and unfinished is None else None
@@ -232,7 +237,7 @@ async def act(env: Env, user: User, lang: str, team_id: int, verb: str) -> TeamO
     if verb == "r":
         if not manager:
             return TeamOutcome(Step.NOT_MANAGER, team)
-        return TeamOutcome(Step.RESULTS, team, results=await _results(env, user, lang, team))
+        return TeamOutcome(Step.RESULTS, team, results=await team_results(env, user, lang, team))
     if verb in ("l", "ll") and owner:  # a co-manager may leave (and stops managing)
         return TeamOutcome(Step.MANAGER_STAYS, team)
     if verb == "l":
@@ -248,7 +253,7 @@ async def act(env: Env, user: User, lang: str, team_id: int, verb: str) -> TeamO
     return TeamOutcome(Step.REFUSED, team)
 
 
-async def _results(env: Env, user: User, lang: str, team: Team) -> TeamResults:
+async def team_results(env: Env, user: User, lang: str, team: Team) -> TeamResults:
     others = await env.storage.team_latest_ratings(team.id, excluding=user.id)
     data = aggregate(others)
     items = obstacles(env.catalog, lang)
@@ -324,6 +329,8 @@ class TeamView:
     teams: list[Team] | None = None
     notice: str | None = None  # what just changed: added, removed, handed, shared, unshared
     target: tuple[int, str] | None = None  # ask hand-over: the co-manager (id, first name)
+    report: TeamReport | None = None  # managers: assignments, the week, the obstacles
+    digest_day: int | None = None  # managers: the weekday of their digest (None: off)
 
 
 async def _role(env: Env, team: Team, user: User) -> Role | None:
@@ -336,8 +343,19 @@ async def _role(env: Env, team: Team, user: User) -> Role | None:
     return None
 
 
+def default_language(env: Env, user: User) -> str:
+    from bot.services.learners import stored_language
+
+    return stored_language(user, env.settings.default_language)
+
+
 async def view(
-    env: Env, user: User, team_id: int, notice: str | None = None, members: bool = False
+    env: Env,
+    user: User,
+    team_id: int,
+    notice: str | None = None,
+    members: bool = False,
+    lang: str | None = None,
 ) -> TeamView:
     """The team's screen (``members``: the owner's list of members by first name)."""
     storage = env.storage
@@ -348,6 +366,9 @@ async def view(
     if role is None:
         return TeamView(Step.REFUSED, team)
     manages = role is not Role.MEMBER
+    report = None
+    if manages:
+        report = await team_report(env, user, lang or default_language(env, user), team)
     return TeamView(
         Step.RESULTS,
         team,
@@ -356,6 +377,8 @@ async def view(
         await storage.shared_progress(team.id) if manages else None,
         await storage.named_members(team.id) if members and role is Role.OWNER else None,
         notice=notice,
+        report=report,
+        digest_day=user.digest_day,
     )
 
 

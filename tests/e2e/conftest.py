@@ -104,7 +104,8 @@ class Harness:
     async def settle(self, within: float = 30.0) -> None:
         """Return once the bot has done everything asked of it so far: every update the users
         sent has reached it and its handler has finished, and a whole drain of due slots and
-        a whole broadcast run and a whole run of the channel's planned posts were made after
+        a whole broadcast run, a whole run of the channel's planned posts and of the managers'
+        digests were made after
         this call (so whatever is due at the clock's
         current time has been sent). Then a chat's unread events are all there is."""
         async with asyncio.timeout(within):
@@ -113,6 +114,7 @@ class Harness:
             await self.app.bot_data.engine.run_now()
             await self.app.bot_data.broadcasts.run_now()
             await self.app.bot_data.poster.run_now()
+            await self.app.bot_data.digests.run_now()
 
     async def restart(self) -> None:
         await self.stop()

@@ -18,11 +18,19 @@ async def test_privacy_says_what_is_stored_who_sees_it_and_how_to_delete(harness
     heading = t._("<b>Privacy</b>").removeprefix("<b>").removesuffix("</b>")
     assert notice.text.startswith(heading)  # the bold heading, in their language
     assert "/mydata" in notice.text
-    assert t.n_("• Teams: the manager sees only averages per obstacle, and only once at "
-                "least {n} other member has answered; never one person’s ratings.",
-                "• Teams: the manager sees only averages per obstacle, and only once at "
-                "least {n} other members have answered; never one person’s ratings.",
+    assert t.n_("• Teams: the manager sees only team figures — averages per obstacle, the "
+                "share of members done, on track and behind with an assigned series, the "
+                "week’s quiz accuracy and lesson ratings — each only once at least {n} other "
+                "member is behind it; never one person’s answers.",
+                "• Teams: the manager sees only team figures — averages per obstacle, the "
+                "share of members done, on track and behind with an assigned series, the "
+                "week’s quiz accuracy and lesson ratings — each only once at least {n} other "
+                "members are behind it; never one person’s answers.",
                 3) in notice.text  # fmt: skip
+    assert t._("• A team’s co-managers see what its manager sees. Only if you choose to share "
+               "your progress with a team (on its screen in /team) do its managers see your "
+               "first name, how many lessons you completed and whether you are on track with "
+               "an assigned series; you can stop at any time.") in notice.text  # fmt: skip
     if lang != "en":
         assert "Who sees what" not in notice.text  # translated, not English
     menu = {c["command"]: c["description"] for c in standin.get_commands(language_code=lang)}

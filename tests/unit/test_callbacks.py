@@ -139,6 +139,14 @@ ALL = [
     cb.TeamManager("hl", 4, 2001),
     cb.TeamShare(4, True),
     cb.TeamShare(4, False),
+    cb.AssignMenu(4),
+    cb.AssignSeries(4, "outside-in"),
+    cb.AssignDue(4, "outside-in", 2),
+    cb.AssignCancel(4, 12),
+    cb.AssignCancel(4, 12, True),
+    cb.DigestDay(4),
+    cb.DigestDay(4, 0),
+    cb.DigestDay(4, 7),
 ]
 
 
@@ -165,7 +173,8 @@ ENCODED = (
     "cpm:12:-:-:k cpx:v:12 cpx:rr:12 cpd:en:why-cx-fails:21 cpd:en:why-cx-fails:21:540:ok "
     "ctg:prejudices ctn:prejudices ctr:prejudices cts "
     "tmo:4 tmc:m:4:0 tmc:a:4:2001 tmc:x:4:0 tmc:h:4:2001 tmc:hs:4:2001 tmc:hl:4:2001 tsh:4:1 "
-    "tsh:4:0"
+    "tsh:4:0 agm:4 ags:4:outside-in agd:4:outside-in:2 agx:4:12 agx:4:12:y dgd:4 dgd:4:0 "
+    "dgd:4:7"
 ).split()
 
 

@@ -29,8 +29,8 @@ import pytest
 import bot.render
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render.kit import Screen, label_limit, shorten
-from bot.services import journal, lessons, progress, start
-from bot.services.schedule import Prefs, SlotPlan
+from bot.services import assignments, journal, lessons, progress, start
+from bot.services.schedule import Deadline, Prefs, SlotPlan
 from content.loader import load
 from content.model import Catalog, Lesson, QuizQuestion, SeriesContent
 from domain.records import SubscriptionRow
@@ -119,7 +119,17 @@ def _plans(s: Scene) -> list[SlotPlan]:
         SlotPlan(reminder=s.lesson.id),
         SlotPlan(follow_up=(7, s.lesson.id)),
         SlotPlan(retake=3),
+        SlotPlan(deadline=_deadline(s)),
+        SlotPlan(
+            lessons=((s.series.id, s.lesson.id),),
+            deadline=_deadline(s),
+            assigned=((s.series.id, NOW.date(), "Команда продаж"),),
+        ),
     ]
+
+
+def _deadline(s: Scene) -> Deadline:
+    return Deadline(7, s.series.id, NOW.date(), "Команда продаж", 1, len(s.series.lessons))
 
 
 def _report(s: Scene) -> progress.ProgressReport:
@@ -150,6 +160,12 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
     "subs": _subscriptions,
     "plan": _plans,
     "report": lambda s: [_report(s)],
+    "shares": lambda s: [
+        {assignments.Status.DONE: 1, assignments.Status.ON_TRACK: 1, assignments.Status.BEHIND: 2},
+        None,
+    ],
+    "dates": lambda s: [assignments.due_dates(NOW.date())],
+    "people": lambda s: [4, 2],
     "subscription": lambda s: [None, "active", "paused"],
     "catalog": lambda s: [catalog()],
     "language": lambda s: [s.lang],
