@@ -248,6 +248,7 @@ def arrival_screens(
                 target.total,
                 target.others,
                 target.tz,
+                target.assigned,
             )
         )
     elif isinstance(target, certificate_checks.Verification):

@@ -4,7 +4,7 @@ only), leaving and deleting."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from babel.dates import get_day_names
 
@@ -21,6 +21,7 @@ from bot.render.kit import (
     markup,
     menu_row,
     score,
+    short_day,
     shorten,
 )
 from bot.render.stats import lesson_lines, lesson_list
@@ -265,8 +266,10 @@ def joined_screen(
     total: int,
     other_teams: Sequence[Team],
     tz: tzinfo,
+    assigned: Sequence[tuple[str, date]] = (),
 ) -> Screen:
-    """After a team's link: what happens to the learner's assessment, and the way on.
+    """After a team's link: what happens to the learner's assessment, and the way on; the
+    team's assignments the learner now takes.
 
     In progress: it is kept and counts once finished. Finished: the latest counts already
     (a retake replaces it). None yet: an invitation to take it.
@@ -308,6 +311,15 @@ def joined_screen(
                 "The same assessment counts for your other teams too: {names}.",
                 len(other_teams),
                 names=Safe(names),
+            )
+        )
+    for title, due_on in assigned:
+        lines.append(
+            t._(
+                "📌 The team assigned <b>{title}</b>, due {day}: its lessons come in your daily "
+                "slot (/subscriptions).",
+                title=title,
+                day=short_day(t, due_on),
             )
         )
     return Screen("\n".join(lines), markup(rows))

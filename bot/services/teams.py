@@ -6,8 +6,8 @@ import enum
 import secrets
 import statistics
 import string
-from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.services import privacy
@@ -163,6 +163,7 @@ class Joined:
     total: int  # obstacles to rate
     others: list[Team]  # the learner's other teams
     tz: tzinfo
+    assigned: list[tuple[str, date]] = field(default_factory=list)  # (series title, due on)
 
 
 async def join(env: Env, user: User, lang: str, code: str) -> Joined | None:
@@ -179,7 +180,13 @@ async def join(env: Env, user: User, lang: str, code: str) -> Joined | None:
     latest_at = finished[0].finished_at if finished and unfinished is None else None
     others = [other for other in await storage.teams_of(user.id) if other.id != team.id]
     total = len(obstacles(env.catalog, lang))
-    return Joined(team, new, unfinished, latest_at, total, others, prefs_of(user, lang).tz)
+    assigned = [
+        (series.series.title, item.due_on)
+        for item in await storage.my_assignments(user.id)
+        if item.team_id == team.id and (series := env.catalog.series(lang, item.series_id))
+    ]
+    tz = prefs_of(user, lang).tz
+    return Joined(team, new, unfinished, latest_at, total, others, tz, assigned)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.services import assignments, mydata, schedule
+from bot.services import assignments, mydata, schedule, teams
 from bot.services.assignments import (
     Status,
     due_dates,
@@ -173,8 +173,10 @@ async def test_only_managers_assign_and_a_late_joiner_takes_the_open_ones(db):
         await assignments.assign(env, await db.get_user(MANAGER), "en", team.id, "nope", 2)
     await assignments.assign(env, await db.get_user(MANAGER), "en", team.id, SERIES, 2)
     await db.touch_user(150, "Late", "en", NOW)
-    assert await db.join_team(team.id, 150, NOW)
+    joined = await teams.join(env, await db.get_user(150), "en", team.code)
+    assert joined.new and joined.assigned == [("T", date(2026, 12, 7))]  # the joined screen
     assert [s.series_id for s in await db.subscriptions(150)] == [SERIES]
+    assert (await db.get_user(150)).next_slot_at is not None  # their slot starts
     # withdrawn: no longer open, nobody else takes it; subscriptions stay
     current = (await db.team_assignments(team.id, NOW.date()))[0]
     outcome = await assignments.cancel(
