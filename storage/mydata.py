@@ -30,6 +30,19 @@ PERSONAL_TABLES = {
     "broadcast_receipts": ("broadcast_recipients", "chat_id"),
     "broadcasts_sent": ("broadcasts", "admin_id"),  # an admin's own broadcasts
 }
+# A team the user owns passes to its longest-serving co-manager (if any) before the user goes:
+# the team is the company's, its members' progress theirs; one without co-managers goes too.
+HAND_ON = (
+    "UPDATE teams SET manager_id = (SELECT k.user_id FROM team_managers k "
+    "WHERE k.team_id = teams.id AND k.user_id <> :u ORDER BY k.added_at, k.user_id LIMIT 1) "
+    "WHERE manager_id = :u AND EXISTS (SELECT 1 FROM team_managers k "
+    "WHERE k.team_id = teams.id AND k.user_id <> :u)"
+)
+# where the user is named as who did something (no foreign key): forgotten
+FORGET = (
+    "UPDATE assignments SET assigned_by = NULL WHERE assigned_by = :u",
+    "UPDATE team_managers SET added_by = NULL WHERE added_by = :u",
+)
 PROFILE_FIELDS = ("id", "first_name", "language", "tg_language", "timezone", "first_seen",
                   "last_seen", "unsubscribed_at")  # fmt: skip
 
@@ -55,10 +68,14 @@ class MyDataStore:
         return {"profile": profile, "counts": counts}
 
     async def delete_personal_data(self, user_id: int) -> bool:
-        """Delete the user and everything linked to them (teams they manage included): rows
-        that name the user without a foreign key here, the rest by cascade."""
+        """Delete the user and everything linked to them (teams they own included, unless a
+        co-manager takes them on): rows that name the user without a foreign key here, the
+        rest by cascade."""
         self._days.pop(user_id, None)
         async with self.db.transaction() as tx:
+            await tx.write(HAND_ON, u=user_id)
+            for sql in FORGET:
+                await tx.write(sql, u=user_id)
             for table, column in (
                 ("review_log", "user_id"),
                 ("quiz_answers", "user_id"),

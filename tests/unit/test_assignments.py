@@ -263,3 +263,18 @@ def test_the_slot_plans_the_reminder_alone_or_with_the_days_lesson():
     # three nudges ignored: no reminder at all
     quiet = replace(base, ignored_nudges=3)
     assert schedule.plan_slot(catalog, quiet, tuesday).deadline is None
+
+
+async def test_an_owner_who_deletes_their_data_leaves_the_team_to_a_co_manager(db):
+    env = _env(db)
+    team = await _team(db)
+    await assignments.assign(env, await db.get_user(MANAGER), "en", team.id, SERIES, 2)
+    await mydata.delete(env, await db.get_user(MANAGER))
+    kept = await db.get_team(team.id)
+    assert kept is not None and kept.manager_id == CO_MANAGER
+    (assignment,) = await db.team_assignments(team.id, NOW.date())
+    assert assignment.assigned_by is None  # who assigned it is forgotten with them
+    assert await db.is_manager(team.id, CO_MANAGER) and not await db.is_manager(team.id, MANAGER)
+    # the new owner, without co-managers, deletes theirs: the team goes with them
+    await mydata.delete(env, await db.get_user(CO_MANAGER))
+    assert await db.get_team(team.id) is None
