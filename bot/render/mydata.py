@@ -100,8 +100,8 @@ def mydata_confirm_screen(t: Translator) -> Screen:
     return Screen(
         t._(
             "Delete your progress, answers, review cards and their history, subscriptions, "
-            "assessments, teams you manage and the record of announcements sent to you? "
-            "This cannot be undone."
+            "assessments, teams you manage (one with a co-manager passes to them instead) and "
+            "the record of announcements sent to you? This cannot be undone."
         ),
         markup(
             [
