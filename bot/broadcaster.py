@@ -30,7 +30,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot.background import SingleRun
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, translator
 from bot.render import broadcast as screens
 from bot.sender import Sender, SendResult, SendStatus
 from bot.services.broadcast import progress_of
@@ -105,7 +105,7 @@ class BroadcastRunner(SingleRun):
         started = time.monotonic()
         results: list[tuple[int, str, str | None]] = []
         last_flush = last_edit = time.monotonic()
-        markup = self.button_markup(broadcast)
+        markup = await self.button_markup(broadcast)
         lock = asyncio.Lock()
 
         async def flush() -> None:
@@ -123,6 +123,9 @@ class BroadcastRunner(SingleRun):
             target: int | str = chat_id
             if broadcast.target == "channel":
                 target = self.settings.channel_chat or chat_id
+                if not target:  # stored as 0, the channel's setting removed since: no send
+                    results.append((chat_id, "failed", "no channel is configured"))
+                    return
             result = await self.sender.call(
                 target,
                 lambda: self.bot.copy_message(
@@ -217,10 +220,18 @@ class BroadcastRunner(SingleRun):
             await self._report(broadcast, time.monotonic() - started, final=True, status="done")
         return True
 
-    def button_markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
+    async def button_markup(self, broadcast: Broadcast) -> InlineKeyboardMarkup | None:
+        """The series button under the message, in the message's language as far as it is
+        known: the audience's one language, else its author's (the admin's)."""
         if not broadcast.button_series or not self.bot.username:
             return None
-        lang = self.settings.default_language
+        languages = broadcast.audience.languages
+        if len(languages) == 1 and languages[0] in LANGUAGES:
+            lang = languages[0]
+        else:
+            admin = await self.storage.get_user(broadcast.admin_id)
+            default = self.settings.default_language
+            lang = language_of(admin, None, default) if admin else default
         t = translator(lang)
         payload = deep_link_payload("series", broadcast.button_series)
         url = f"https://t.me/{self.bot.username}?start={payload}"

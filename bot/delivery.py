@@ -117,9 +117,13 @@ class DeliveryEngine(SingleRun):
             except Exception:
                 log.exception("delivery to user %s failed", claim.user.id)
                 outcome = DeliveryOutcome("failed", next_slot_at=self.clock() + RETRY_FAILED_AFTER)
-                await self.storage.finish_delivery(
-                    claim.user.id, claim.slot_at, outcome, self.clock()
-                )
+                try:
+                    await self.storage.finish_delivery(
+                        claim.user.id, claim.slot_at, outcome, self.clock()
+                    )
+                except Exception:  # the database down too: this worker goes on with the
+                    # queue; the claim stays pending and is recovered once its lease expires
+                    log.exception("could not store the failed delivery to %s", claim.user.id)
             status = outcome.status
             setattr(stats, status, getattr(stats, status) + 1)
             if outcome.kind:

@@ -147,7 +147,8 @@ class Card:
 
 @dataclass(frozen=True)
 class TrainingFacts:
-    """What a slot decision reads besides the user row (one snapshot)."""
+    """What a slot decision reads besides the user row: read back to back, not in one
+    transaction, so a change made meanwhile may be seen in part (the next slot sees all)."""
 
     subscriptions: tuple[SubscriptionRow, ...]
     opened: frozenset[str]

@@ -116,7 +116,7 @@ async def _preview(context: CxContext, me: Learner, draft) -> None:
             me.user.id,
             draft.source_chat_id,
             draft.source_message_id,
-            reply_markup=context.bot_data.broadcasts.button_markup(draft),
+            reply_markup=await context.bot_data.broadcasts.button_markup(draft),
         )
     except TelegramError as exc:
         log.warning("preview failed: %s", exc)

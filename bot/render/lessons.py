@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from bot import callbacks as cb
 from bot.i18n import Safe, Translator, escape
 from bot.render.kit import (
@@ -106,7 +108,7 @@ def source_line(t: Translator, source: Source | None) -> str:
     publisher, title, other_language = source.credit(t.lang)
     shown = escape(title)
     if source.url:
-        shown = f'<a href="{escape(source.url)}">{shown}</a>'
+        shown = f'<a href="{html.escape(source.url, quote=True)}">{shown}</a>'
     line = t._("Based on: {publisher}, “{title}”", publisher=publisher, title=Safe(shown))
     if other_language is not None:
         line += " " + ARTICLE_LANGUAGE[other_language](t)

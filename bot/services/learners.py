@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.i18n import pick_language
 from bot.services.env import Env
-from bot.services.schedule import reschedule
+from bot.services.schedule import default_zone, reschedule
 from domain.records import User
 
 
@@ -49,8 +49,15 @@ async def visit(
 
 
 async def set_language(env: Env, user: User, code: str) -> None:
-    """The learner's chosen interface language (menus included, from now on)."""
+    """The learner's chosen interface language (menus included, from now on). A time zone
+    guessed from the language (never chosen) follows it, and so does the next slot."""
+    before = stored_language(user, env.settings.default_language)
     await env.storage.set_language(user.id, code)
+    moved = default_zone(before) != default_zone(code)
+    if moved and not user.tz_chosen and user.next_slot_at is not None:
+        fresh = await env.storage.get_user(user.id)
+        if fresh is not None:
+            await reschedule(env.storage, fresh, code, env.now(), force=True)
 
 
 async def set_blocked(env: Env, user_id: int, blocked: bool) -> None:

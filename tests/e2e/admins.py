@@ -59,7 +59,7 @@ async def draft(boss, text: str = "New series is out!", command: str = "/broadca
     assert "Send me the message" in asked.text, asked.text
     await boss.send(text, entities=BOLD_NEWS)
     preview = await boss.next_message()
-    assert preview.text == text  # the message exactly as recipients will see it
+    assert preview.text == text, preview.text  # the message exactly as recipients see it
     return await boss.next_message()  # the controls
 
 

@@ -6,6 +6,7 @@ from storage.sqlite import SQLiteStorage
 from tests.e2e import admins
 from tests.e2e.admins import (
     ADMIN,
+    BOLD_NEWS,
     CHANNEL_ID,
     LockedOnce,
     admin,
@@ -332,3 +333,54 @@ async def test_cancel_a_running_broadcast_stops_it_after_the_sends_in_flight(
         assert sum(len(copies(u)) for u in users) == sent
     finally:
         await h.stop()
+
+
+async def test_a_scheduled_announcement_whose_channel_setting_is_gone_is_not_sent(
+    standin, tmp_path, clock
+):
+    """Stored for "@cxcoach_news" (as chat 0), then the bot restarts without a channel: the
+    announcement fails, saying why, and nothing is sent anywhere."""
+    channel = standin.channel(CHANNEL_ID, username="cxcoach_news")
+    h = make(standin, tmp_path, clock)
+    await h.start()
+    try:
+        boss = await admin(h)
+        controls = await draft(boss, "Announcing a series", command="/announce")
+        await boss.press(controls, "🕐 In 1 hour")
+        await until(lambda: "scheduled" in live(boss, controls).text)
+    finally:
+        await h.stop()
+    h = make(standin, tmp_path, clock, channel=None)
+    await h.start()
+    try:
+        clock.advance(minutes=61)
+        await h.settle()
+        [(broadcast, counts)] = await h.storage.broadcasts(1)
+        assert counts == {"failed": 1} and broadcast.status == "done"
+        assert [m.text for m in channel.transcript()] == []
+    finally:
+        await h.stop()
+
+
+async def test_the_series_button_speaks_the_language_of_who_wrote_it(h, standin):
+    """An announcement's button is in its author's language (the channel serves every
+    language here), not the bot's default."""
+    channel = standin.channel(CHANNEL_ID, username="cxcoach_news")
+    boss = h.user(ADMIN, "Admin", language="ru")
+    await boss.send("/start")
+    await boss.next_message()
+    await boss.send("/announce")
+    await boss.next_message()  # send me the message
+    await boss.send("Анонс серии", entities=BOLD_NEWS)
+    await boss.next_message()  # the preview
+    controls = await boss.next_message()
+    await boss.press(controls, data=data_of(controls, "ab:btn:"))
+    controls = await boss.next_edit()
+    await boss.press(controls, data=data_of(controls, "ab:go:"))
+    await until(lambda: any(m.text == "Анонс серии" for m in channel.transcript()))
+    [post] = [m for m in channel.transcript() if m.text == "Анонс серии"]
+    assert post.reply_markup["inline_keyboard"][0][0]["text"] == "📚 Открыть серию"
+
+
+def data_of(message, prefix: str) -> str:
+    return next(data for _, data in message.buttons if data.startswith(prefix))
