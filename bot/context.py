@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
     from bot.poster import ChannelPoster
     from bot.sender import Sender
+    from bot.web.dashboard import DashboardServer
 
 
 class BotData:
@@ -35,8 +36,10 @@ class BotData:
     broadcasts: BroadcastRunner
     poster: ChannelPoster
     metrics: Metrics
+    dashboard: DashboardServer | None  # the Mini App's server (CXCOACH_DASHBOARD_PORT)
 
     def __init__(self) -> None:
+        self.dashboard = None
         # typed-input kind (users.awaiting) -> the feature function that reads it
         self.typed: dict[str, Callable[..., Awaitable[None]]] = {}
 

@@ -17,6 +17,7 @@ from storage.broadcast import BroadcastStore
 from storage.certificates import CertificateStore
 from storage.channel import ChannelStore
 from storage.commitments import CommitmentStore
+from storage.dashboard import DashboardStore
 from storage.driver import Driver
 from storage.feedback import FeedbackStore
 from storage.lessons import LessonStore
@@ -49,6 +50,7 @@ class Storage(
     BonusStore,
     AssignmentStore,
     CertificateStore,
+    DashboardStore,
 ):
     """Persistence for CX Coach. Every method is one transaction: it happens whole or not at
     all; times are aware UTC ``datetime`` objects."""
