@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 def dashboard_url(context: CxContext) -> str | None:
     server = context.bot_data.dashboard
-    return server.url if server is not None else None
+    url = server.url if server is not None else None
+    return dashboard.openable(url, context.settings.bot_api_url)
 
 
 @on_command("dashboard")

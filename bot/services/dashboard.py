@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
+from bot.config import TELEGRAM_API_URL
 from bot.i18n import LANGUAGES, pick_language
 from bot.services import attribution, broadcast, certificates, journal, progress, stats, teams
 from bot.services.assessment import Obstacle, obstacles
@@ -378,6 +379,14 @@ class Entry:
 
     admin: bool
     manager: bool
+
+
+def openable(url: str | None, bot_api_url: str) -> str | None:
+    """The Mini App's URL if a client can open it: Telegram opens https only (a loopback
+    http URL serves the sandbox and the tests, whose stand-in allows it)."""
+    if url is None or (not url.startswith("https://") and bot_api_url == TELEGRAM_API_URL):
+        return None
+    return url
 
 
 async def entry(env: Env, user: User) -> Entry:

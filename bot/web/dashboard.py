@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 PUBLIC = ("/", "/static/{name}")  # no data: the shell and its files
-VIEWER = web.AppKey("viewer", views.Viewer)
+VIEWER = web.RequestKey("viewer", views.Viewer)
 ENV = web.AppKey("env", Env)
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -212,6 +212,13 @@ def test_web_app_urls_must_be_https_unless_the_stand_in_allows_loopback():
         validate_reply_markup(plain)
 
 
+def test_only_an_https_url_is_offered_to_telegram():
+    assert dashboard.openable("https://a.b/", "https://api.telegram.org") == "https://a.b/"
+    assert dashboard.openable("http://127.0.0.1:1/", "https://api.telegram.org") is None
+    assert dashboard.openable("http://127.0.0.1:1/", "http://127.0.0.1:2") == "http://127.0.0.1:1/"
+    assert dashboard.openable(None, "http://127.0.0.1:2") is None
+
+
 def test_the_launch_url_carries_init_data_and_theme_in_its_fragment():
     url = webapp.launch_url("http://127.0.0.1:1/", signed(), webapp.DARK_THEME)
     base, _, fragment = url.partition("#")

@@ -101,6 +101,7 @@
     document.documentElement.lang = data.lang || document.documentElement.lang;
     app.innerHTML = data.html;
     app.setAttribute("data-loaded", data.view || "");
+    app.setAttribute("data-loads", String(Number(app.getAttribute("data-loads") || 0) + 1));
     draw(data.charts);
     var form = document.getElementById("filters");
     if (form) {
