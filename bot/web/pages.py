@@ -250,7 +250,11 @@ def _lesson_row(t: Translator, f: LessonFigures) -> list[str]:
 
 def admin_page(t: Translator, view: views.AdminView) -> tuple[str, list[dict[str, Any]]]:
     totals, activity = view.totals, view.activity
-    parts = ["<h1>" + t._("Admin") + "</h1>", _filters(t, view)]
+    hint = t._(
+        "The language and series filter the activity, lessons and questions; the dates, the "
+        "activity. The funnel and broadcasts count everyone, all time."
+    )
+    parts = ["<h1>" + t._("Admin") + "</h1>", _filters(t, view), f'<p class="status">{hint}</p>']
     charts: list[dict[str, Any]] = []
     # learners and activity
     parts.append("<section><h2>" + t._("Learners and activity") + "</h2>")

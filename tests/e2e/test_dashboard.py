@@ -452,3 +452,35 @@ async def test_the_sandbox_prints_a_signed_link_that_opens_the_dashboard(tmp_pat
     assert code == 0
     assert "/dashboard gives a link" in out.getvalue()
     assert "My progress" in str(seen["nav"]) and "Oksana" in str(seen["hello"])
+
+
+async def test_with_a_public_url_every_chat_s_menu_button_opens_it(standin, tmp_path, clock):
+    """CXCOACH_DASHBOARD_URL: the default menu button (no chat) opens the public https URL
+    at start-up, and /dashboard's button too; the server still listens on its own port."""
+    public = "https://bot.example.com/dashboard/"
+    standin.loopback_web_apps = False  # Telegram's rule: https only
+    h = admins.make(standin, tmp_path, clock, dashboard_port=0, dashboard_url=public)
+    await h.start()
+    try:
+        assert standin.menu_buttons[None] == {
+            "type": "web_app", "text": "📊 Dashboard", "web_app": {"url": public},
+        }  # fmt: skip
+        learner = h.user(1001, "Olena")
+        await learner.send("/dashboard")
+        message = await learner.next_message()
+        assert [data for _text, data in message.buttons] == [public]
+        port = h.app.bot_data.dashboard.port
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/api/me") as response:
+                assert response.status == 401
+    finally:
+        await h.stop()
+
+
+async def test_refusals_leave_no_token_in_the_logs(h, caplog):
+    caplog.set_level("DEBUG")
+    forged = webapp.init_data("987654321:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", {"id": 1})
+    assert (await get(h, "api/me", "tma " + forged))[0] == 401
+    assert (await get(h, "api/me", tma(h, 1001)))[0] == 200  # an unknown user: an empty page
+    assert "dashboard request refused: bad hash" in caplog.text
+    assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text

@@ -226,3 +226,24 @@ def test_the_launch_url_carries_init_data_and_theme_in_its_fragment():
     assert base == "http://127.0.0.1:1/"
     assert check(params["tgWebAppData"]).id == 4242
     assert json.loads(params["tgWebAppThemeParams"])["bg_color"] == "#212121"
+
+
+def test_the_dashboard_settings_are_checked(monkeypatch):
+    from bot.config import ConfigError, load_settings
+
+    for name in ("DASHBOARD_URL", "DASHBOARD_PORT", "DASHBOARD_MAX_AGE"):
+        monkeypatch.delenv(f"CXCOACH_{name}", raising=False)
+    assert load_settings().dashboard_max_age == 3600 and load_settings().dashboard_port is None
+    monkeypatch.setenv("CXCOACH_DASHBOARD_URL", "http://bot.example.com/dashboard/")
+    monkeypatch.setenv("CXCOACH_DASHBOARD_PORT", "8444")
+    with pytest.raises(ConfigError, match=r"CXCOACH_DASHBOARD_URL: .*https"):
+        load_settings()
+    monkeypatch.setenv("CXCOACH_DASHBOARD_URL", "https://bot.example.com/dashboard/")
+    assert load_settings().dashboard_url == "https://bot.example.com/dashboard/"
+    monkeypatch.delenv("CXCOACH_DASHBOARD_PORT")
+    with pytest.raises(ConfigError, match="CXCOACH_DASHBOARD_PORT is required"):
+        load_settings()
+    monkeypatch.setenv("CXCOACH_DASHBOARD_PORT", "8444")
+    monkeypatch.setenv("CXCOACH_DASHBOARD_MAX_AGE", "0")
+    with pytest.raises(ConfigError, match="CXCOACH_DASHBOARD_MAX_AGE"):
+        load_settings()
