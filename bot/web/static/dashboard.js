@@ -70,7 +70,7 @@
     charts = [];
     if (!window.Chart) return;
     var text = css("--text"), hint = css("--hint");
-    var palette = [css("--accent"), css("--second"), "#e0a030", "#4caf50", "#9c6ade", "#e05d5d"];
+    var palette = [css("--accent"), "#e0a030", "#4caf50", "#9c6ade", "#e05d5d", hint];
     lastCharts.forEach(function (spec) {
       var canvas = document.getElementById(spec.id);
       if (!canvas) return;
