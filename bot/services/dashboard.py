@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib
+import inspect
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -339,12 +340,25 @@ class TeamDashboard:
         return teams.MIN_TEAM
 
 
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One team assignment as the manager's page shows it (issue 18's figures, under its
+    rule: ``shares`` is None where too few members are assigned to show them)."""
+
+    title: str
+    due: date | None
+    people: int  # assignees other than the viewer
+    shares: dict[str, int] | None  # "done", "on track", "behind" -> members
+
+
 async def team_assignments(
     env: Env, viewer: Viewer, team_id: int, now: datetime
 ) -> Sequence[object] | None:
-    """The hook for team assignments (issue 18, being built in ``bot/services/assignments.py``):
-    ``team_report(env, viewer, team_id, now)`` when that module offers it — a list of rows,
-    each shown as its ``str()`` — else None, and the page leaves the section out."""
+    """The hook for team assignments (issue 18, built in ``bot/services/assignments.py``):
+    None while that module or its ``team_report`` is absent (the page leaves the section
+    out). Issue 18's ``team_report(env, viewer, lang, team)`` (as on main) gives
+    :class:`AssignmentRow` rows; any other ``team_report(env, viewer, team_id, now)`` gives
+    rows shown as their ``str()``."""
     try:
         module = importlib.import_module("bot.services.assignments")
     except ModuleNotFoundError:
@@ -352,6 +366,20 @@ async def team_assignments(
     report = getattr(module, "team_report", None)
     if report is None:
         return None
+    if list(inspect.signature(report).parameters)[:4] == ["env", "viewer", "lang", "team"]:
+        team = viewer.manages(team_id)
+        if team is None or viewer.user is None:
+            return None
+        found = await report(env, viewer.user, viewer.lang, team)
+        return [
+            AssignmentRow(
+                a.title,
+                a.assignment.due_on,
+                a.people,
+                None if a.shares is None else {k.value: n for k, n in a.shares.items()},
+            )
+            for a in found.assignments
+        ]
     return list(await report(env, viewer, team_id, now))
 
 

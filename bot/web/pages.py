@@ -428,6 +428,22 @@ def admin_page(t: Translator, view: views.AdminView) -> tuple[str, list[dict[str
     return "".join(parts), charts
 
 
+def _assignment(t: Translator, row: object) -> str:
+    if not isinstance(row, views.AssignmentRow):
+        return esc(row)
+    parts = [f"<b>{esc(row.title)}</b>"]
+    if row.due is not None:
+        parts.append(t._("due {date}", date=row.due.isoformat()))
+    if row.shares is None:
+        parts.append(t._("too few answers"))
+    else:
+        shares = row.shares
+        parts.append(t._("done: {n}", n=shares.get("done", 0)))
+        parts.append(t._("on track: {n}", n=shares.get("on track", 0)))
+        parts.append(t._("behind: {n}", n=shares.get("behind", 0)))
+    return " · ".join(parts)
+
+
 # A manager's team --------------------------------------------------------------------------
 def team_page(t: Translator, view: views.TeamDashboard) -> str:
     team, data = view.team, view.data
@@ -483,7 +499,7 @@ def team_page(t: Translator, view: views.TeamDashboard) -> str:
     )
     parts.append("</section>")
     if view.assignments is not None:
-        items = "".join(f"<li>{esc(row)}</li>" for row in view.assignments)
+        items = "".join(f"<li>{_assignment(t, row)}</li>" for row in view.assignments)
         parts.append(
             '<section data-section="assignments"><h2>' + t._("Assignments") + "</h2>"
             f"<ul>{items}</ul></section>"

@@ -247,3 +247,60 @@ def test_the_dashboard_settings_are_checked(monkeypatch):
     monkeypatch.setenv("CXCOACH_DASHBOARD_MAX_AGE", "0")
     with pytest.raises(ConfigError, match="CXCOACH_DASHBOARD_MAX_AGE"):
         load_settings()
+
+
+async def test_the_hook_reads_issue_18_s_team_report_and_the_page_shows_it(monkeypatch):
+    """main's ``team_report(env, viewer, lang, team)`` (issue 18): its assignments become
+    rows with the shares it allows (None: too few), and the page words them."""
+    import enum
+    from dataclasses import dataclass as dc
+
+    from bot.i18n import translator
+    from bot.web import pages
+    from domain.records import Team, User
+
+    class Status(enum.Enum):
+        DONE = "done"
+        ON_TRACK = "on track"
+        BEHIND = "behind"
+
+    @dc
+    class Item:
+        title: str
+        assignment: object
+        people: int
+        shares: dict | None
+
+    due = date(2026, 12, 1)
+    team = Team(7, "North", 1, "abc", NOW, 4)
+    user = User(1, "uk", "uk", "A", "Europe/Kyiv", NOW, NOW, False)
+    viewer = dashboard.Viewer(1, "A", "uk", user, False, (team,))
+    calls = []
+
+    async def team_report(env, viewer, lang, team):
+        calls.append((viewer.id, lang, team.id))
+        return types.SimpleNamespace(
+            assignments=[
+                Item("Silos", types.SimpleNamespace(due_on=due), 4,
+                     {Status.DONE: 1, Status.ON_TRACK: 2, Status.BEHIND: 1}),
+                Item("Fear", types.SimpleNamespace(due_on=due), 2, None),
+            ]
+        )  # fmt: skip
+
+    module = types.ModuleType("bot.services.assignments")
+    module.team_report = team_report  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bot.services.assignments", module)
+    rows = await dashboard.team_assignments(None, viewer, 7, NOW)  # type: ignore[arg-type]
+    assert calls == [(1, "uk", 7)]
+    assert rows == [
+        dashboard.AssignmentRow("Silos", due, 4, {"done": 1, "on track": 2, "behind": 1}),
+        dashboard.AssignmentRow("Fear", due, 2, None),
+    ]
+    assert await dashboard.team_assignments(None, viewer, 8, NOW) is None  # type: ignore[arg-type]
+    t = translator("uk")
+    shown = [pages._assignment(t, row) for row in rows]  # type: ignore[arg-type]
+    assert (
+        shown[0] == "<b>Silos</b> · термін 2026-12-01 · виконали: 1 · у графіку: 2 · відстають: 1"
+    )
+    assert shown[1] == "<b>Fear</b> · термін 2026-12-01 · замало відповідей"
+    assert pages._assignment(t, "<x>") == "&lt;x&gt;"
