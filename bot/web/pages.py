@@ -500,6 +500,8 @@ def team_page(t: Translator, view: views.TeamDashboard) -> str:
     parts.append("</section>")
     if view.assignments is not None:
         items = "".join(f"<li>{_assignment(t, row)}</li>" for row in view.assignments)
+        if not view.assignments:
+            items = "<li>" + t._("No assignments yet.") + "</li>"
         parts.append(
             '<section data-section="assignments"><h2>' + t._("Assignments") + "</h2>"
             f"<ul>{items}</ul></section>"
