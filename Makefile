@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SEEDS ?= ../shared/seeds
 
-.PHONY: run test lint format sandbox content-check i18n bench clean
+.PHONY: run test browser lint format sandbox content-check i18n bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1 || ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
@@ -30,12 +30,24 @@ run: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/cxcoach-dev sandbox
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	@if [ -d "$(SEEDS)" ]; then $(BIN)/cxcoach content check --seeds "$(SEEDS)"; \
 	 else echo "note: $(SEEDS) not found, content checked without the copy check"; \
 	 $(BIN)/cxcoach content check; fi
 	$(BIN)/pytest --cov=storage --cov-report=term:skip-covered
 	$(BIN)/python -m tests.coverage_floor
+
+# the dashboard's browser tests need Debian's chromium and chromedriver (installed when
+# running as root; otherwise those tests skip, saying why, and fail with CI=true)
+browser:
+	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and chromium-driver for the dashboard's browser tests..."; \
+	    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "note: chromium/chromedriver missing and not root: the browser tests will skip"; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

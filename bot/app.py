@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -33,6 +33,7 @@ from bot.features import (
     certificates,
     channel,
     commitments,
+    dashboard,
     digest,
     errors,
     fallback,
@@ -59,11 +60,13 @@ from bot.i18n import LANGUAGES, translator
 from bot.metrics import HealthServer, Metrics
 from bot.poster import ChannelPoster
 from bot.ratelimit import ReplyFirstRateLimiter
+from bot.render.dashboard import dashboard_label
 from bot.sender import Sender
 from bot.services.broadcast import forget_stale_drafts
 from bot.services.env import Env
 from bot.transport import make_request
 from bot.updates import PerChatUpdateProcessor
+from bot.web.dashboard import DashboardServer
 from content.check import check
 from content.model import Catalog
 from storage.sqlite import SQLiteStorage
@@ -92,6 +95,7 @@ FEATURES = (
     assignments,
     digest,
     certificates,
+    dashboard,  # /dashboard: the Mini App
     templates,
     bonus,
     joins,
@@ -253,6 +257,27 @@ async def _post_init(app: Application) -> None:
             env.settings.metrics_port,
         )
         await app.bot_data.health.start()
+    await start_dashboard(app)
+
+
+async def start_dashboard(app: Application) -> None:
+    """The Mini App's server (CXCOACH_DASHBOARD_PORT); with a public URL every chat's menu
+    button opens it (/dashboard sets it per chat otherwise)."""
+    env: Env = app.bot_data.env
+    settings = env.settings
+    if settings.dashboard_port is None:
+        return
+    server = DashboardServer(
+        env, settings.dashboard_host, settings.dashboard_port, settings.dashboard_url
+    )
+    await server.start()
+    app.bot_data.dashboard = server
+    if settings.dashboard_url:
+        button = MenuButtonWebApp(dashboard_label(translator("en")), WebAppInfo(server.url))
+        try:
+            await app.bot.set_chat_menu_button(menu_button=button)
+        except TelegramError as exc:  # cosmetic: /dashboard still opens it
+            log.warning("could not set the menu button: %s", exc)
 
 
 async def _ready(app: Application) -> bool:
@@ -285,6 +310,9 @@ async def _post_shutdown(app: Application) -> None:
     health = getattr(app.bot_data, "health", None)
     if health is not None:
         await health.stop()
+    if app.bot_data.dashboard is not None:
+        await app.bot_data.dashboard.stop()
+        app.bot_data.dashboard = None
     await env.storage.close()
 
 

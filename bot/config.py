@@ -123,6 +123,26 @@ class Settings(BaseSettings):
         default=None,
         description="secret Telegram sends in a header with every update (required for webhooks)",
     )
+    dashboard_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="port of the dashboard (the Mini App for admins, managers and learners); "
+        "unset: no dashboard (0: a free port, logged at start)",
+    )
+    dashboard_host: str = Field(
+        default="127.0.0.1", description="address the dashboard binds (behind the HTTPS proxy)"
+    )
+    dashboard_url: str | None = Field(
+        default=None,
+        description="the dashboard's public https URL (the proxy forwards it to the port "
+        "above); set: every chat's menu button opens it",
+    )
+    dashboard_max_age: float = Field(
+        default=3600.0,
+        gt=0,
+        description="seconds a Mini App launch (its signed initData) stays valid",
+    )
     http_client: Literal["aiohttp", "httpx"] = Field(
         default="aiohttp",
         description="HTTP client for Bot API calls: aiohttp (lean) or httpx (PTB's default)",
@@ -133,6 +153,18 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: object) -> object:
         refusal = "must be the public http(s) URL Telegram can reach"
         return _optional(value, r"https?://[^/\s]+", refusal)
+
+    @field_validator("dashboard_url", mode="before")
+    @classmethod
+    def _dashboard_url(cls, value: object) -> object:
+        refusal = "must be the dashboard's public https URL (Telegram opens only https)"
+        return _optional(value, r"https://[^/\s]+", refusal)
+
+    @model_validator(mode="after")
+    def _dashboard_needs_port(self) -> Settings:
+        if self.dashboard_url and self.dashboard_port is None:
+            raise ValueError("CXCOACH_DASHBOARD_PORT is required with CXCOACH_DASHBOARD_URL")
+        return self
 
     @field_validator("webhook_secret", mode="before")
     @classmethod

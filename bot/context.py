@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
     from bot.poster import ChannelPoster
     from bot.sender import Sender
+    from bot.web.dashboard import DashboardServer
 
 
 class BotData:
@@ -37,8 +38,10 @@ class BotData:
     poster: ChannelPoster
     digests: DigestRunner
     metrics: Metrics
+    dashboard: DashboardServer | None  # the Mini App's server (CXCOACH_DASHBOARD_PORT)
 
     def __init__(self) -> None:
+        self.dashboard = None
         # typed-input kind (users.awaiting) -> the feature function that reads it
         self.typed: dict[str, Callable[..., Awaitable[None]]] = {}
 

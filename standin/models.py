@@ -208,9 +208,14 @@ class StoredMessage:
 
     @property
     def buttons(self) -> list[tuple[str, str | None]]:
-        """Flat list of (text, callback_data or url) for inline buttons."""
+        """Flat list of (text, callback_data, url or a Mini App's url) for inline buttons."""
         return [
-            (button.get("text", ""), button.get("callback_data", button.get("url")))
+            (
+                button.get("text", ""),
+                button.get(
+                    "callback_data", button.get("url", (button.get("web_app") or {}).get("url"))
+                ),
+            )
             for row in self.inline_keyboard
             for button in row
         ]

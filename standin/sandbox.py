@@ -33,9 +33,12 @@ BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 class Screen:
     """Prints what the bot does, numbering the buttons of the latest keyboard."""
 
-    def __init__(self, out: TextIO, color: bool) -> None:
+    def __init__(
+        self, out: TextIO, color: bool, launch: Callable[[str], str] | None = None
+    ) -> None:
         self.out = out
         self.color = color
+        self.launch = launch  # a Mini App's url -> the link a browser opens, signed
         self.buttons: list[tuple[StoredMessage, str, str | None]] = []
 
     def _style(self, text: str, style: str) -> str:
@@ -55,7 +58,18 @@ class Screen:
         print(message.body, file=self.out)
         if message.buttons:
             self.buttons = []
+            web_apps = {
+                b.get("text"): b["web_app"].get("url")
+                for row in message.inline_keyboard
+                for b in row
+                if isinstance(b.get("web_app"), dict)
+            }
             for number, (text, data) in enumerate(message.buttons, start=1):
+                if text in web_apps and data and self.launch is not None:
+                    data = self.launch(data)  # what Telegram would open: signed initData
+                    print(f"  [{number}] {text}: open in your browser →\n{data}", file=self.out)
+                    self.buttons.append((message, text, data))
+                    continue
                 self.buttons.append((message, text, data))
                 link = f" → {data}" if data and data.startswith("http") else ""
                 print(f"  [{number}] {text}{link}", file=self.out)
@@ -81,23 +95,33 @@ async def run_sandbox(
     # its own SQLite file, beside the configured one (or under ./data with PostgreSQL)
     base = Path("data/cxcoach.sqlite3") if settings.uses_postgres else Path(settings.database)
     database = base.with_name("sandbox.sqlite3")
-    async with BotAPIStandIn(token=SANDBOX_TOKEN, bot_username="cxcoach_sandbox_bot") as standin:
+    async with BotAPIStandIn(
+        token=SANDBOX_TOKEN, bot_username="cxcoach_sandbox_bot", loopback_web_apps=True
+    ) as standin:
         sandbox_settings = settings.model_copy(
             update={
                 "bot_token": SecretStr(SANDBOX_TOKEN),
                 "bot_api_url": standin.url,
                 "database": str(database),
                 "rate_limit": 0,
+                # the dashboard on loopback (a free port unless one is configured), opened
+                # with initData the stand-in signs as Telegram would; no public URL
+                "dashboard_port": 0 if settings.dashboard_port is None else settings.dashboard_port,
+                "dashboard_host": "127.0.0.1",
+                "dashboard_url": None,
             }
         )
         env = Env(settings=sandbox_settings, storage=SQLiteStorage(database), catalog=catalog)
         app = build_application(env)
         user = standin.user(user_id, first_name, language_code=language_code)
-        screen = Screen(out, color=out.isatty())
+        screen = Screen(
+            out, color=out.isatty(), launch=lambda url: standin.web_app_launch(user_id, url)
+        )
         print(
             f"CX Coach sandbox: you are {first_name} (id {user_id}), talking to the real bot "
             f"through a local Telegram stand-in at {standin.url}.\n"
-            "Type a message or /command, a number to press a button, /quit to leave.\n",
+            "Type a message or /command, a number to press a button, /quit to leave; "
+            "/dashboard gives a link that opens the dashboard in your browser.\n",
             file=out,
             flush=True,
         )

@@ -15,8 +15,9 @@ the stand-in learns it):
 - what the tests need: getFile and file downloads (the bot's aiohttp transport is tested
   downloading as well as uploading: tests/unit/test_transport.py), stopPoll,
   editChatInviteLink, revokeChatInviteLink, declineChatJoinRequest;
-- what a planned feature needs: setChatMenuButton and getChatMenuButton (a Mini App menu
-  button).
+- the dashboard's Mini App: setChatMenuButton and getChatMenuButton, ``web_app`` buttons
+  (https only, or loopback http with ``loopback_web_apps``), and launch links signed as
+  Telegram signs them (``web_app_launch``, see webapp.py).
 
 The user side is not a Bot API method and is simulated in full (users.py): users send text,
 stickers, photos, documents and locations, press buttons, vote in polls, edit and block.
@@ -61,7 +62,9 @@ from .validation import (
     validate_commands,
     validate_poll,
     validate_reply_markup,
+    validate_web_app,
 )
+from .webapp import init_data, launch_url
 
 __all__ = ["ALL_UPDATE_TYPES", "DEFAULT_UPDATE_TYPES", "BotAPIStandIn"]
 
@@ -167,8 +170,12 @@ class BotAPIStandIn:
         bot_name: str = "CX Coach (test)",
         *,
         record_calls: bool = True,
+        loopback_web_apps: bool = False,
     ) -> None:
-        """Create an empty stand-in; call ``start()`` to serve it."""
+        """Create an empty stand-in; call ``start()`` to serve it. ``loopback_web_apps``: Mini
+        App URLs may be ``http://127.0.0.1[:port]/...`` too (the sandbox and the tests serve
+        the dashboard on loopback without TLS; Telegram accepts https only)."""
+        self.loopback_web_apps = loopback_web_apps
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
@@ -878,7 +885,9 @@ class BotAPIStandIn:
 
     def _send(self, chat: ChatState, kind: str, p: Params, **fields: Any) -> StoredMessage:
         """Store a new bot message in ``chat`` and record the event."""
-        reply_markup = validate_reply_markup(p.get_json("reply_markup"), chat.type)
+        reply_markup = validate_reply_markup(
+            p.get_json("reply_markup"), chat.type, loopback_web_apps=self.loopback_web_apps
+        )
         reply_to = self._reply_to(p, chat)
         message = StoredMessage(
             message_id=chat.take_message_id(),
@@ -1117,7 +1126,9 @@ class BotAPIStandIn:
             raise bad_request("there is no text in the message to edit")
         raw = p.get_str("text")
         parsed = format_text(raw, p.get_str("parse_mode"), p.get_json("entities"))
-        markup = validate_reply_markup(p.get_json("reply_markup"), inline_only=True)
+        markup = validate_reply_markup(
+            p.get_json("reply_markup"), inline_only=True, loopback_web_apps=self.loopback_web_apps
+        )
         if (parsed.text, parsed.entities, markup) == (
             message.text,
             message.entities,
@@ -1245,7 +1256,9 @@ class BotAPIStandIn:
         poll.is_closed = True
         if "reply_markup" in p:
             message.reply_markup = validate_reply_markup(
-                p.get_json("reply_markup"), inline_only=True
+                p.get_json("reply_markup"),
+                inline_only=True,
+                loopback_web_apps=self.loopback_web_apps,
             )
         self.enqueue_update("poll", poll.to_api(), None)
         return poll.to_api()
@@ -1382,8 +1395,7 @@ class BotAPIStandIn:
         )
         return True
 
-    # setChatMenuButton and getChatMenuButton are not called by the bot yet: kept for a
-    # planned Mini App menu button.
+    # setChatMenuButton and getChatMenuButton: the dashboard's Mini App menu button.
 
     async def api_setChatMenuButton(self, p: Params) -> bool:
         """setChatMenuButton (default button when chat_id is omitted)."""
@@ -1395,6 +1407,12 @@ class BotAPIStandIn:
             "web_app",
         ):
             raise bad_request("can't parse menu button")
+        if button["type"] == "web_app":
+            if not isinstance(button.get("text"), str) or not button["text"].strip():
+                raise bad_request("can't parse menu button: text must be non-empty")
+            validate_web_app(
+                button.get("web_app"), "menu button", loopback_web_apps=self.loopback_web_apps
+            )
         self.menu_buttons[chat_id] = button
         return True
 
@@ -1402,6 +1420,23 @@ class BotAPIStandIn:
         """getChatMenuButton."""
         chat_id = self._chat(p).id if "chat_id" in p else None
         return self.menu_buttons.get(chat_id) or self.menu_buttons.get(None) or {"type": "default"}
+
+    def web_app_launch(
+        self,
+        user_id: int,
+        url: str,
+        *,
+        theme: dict[str, str] | None = None,
+        auth_date: int | None = None,
+    ) -> str:
+        """The URL a Telegram client would open when this simulated user presses a Mini App
+        button (``url``): initData signed with this bot's token, and the theme."""
+        sim = self._users.get(user_id)
+        user: dict[str, Any] = {"id": user_id, "first_name": sim.first_name if sim else "Test"}
+        if sim is not None and sim.language_code:
+            user["language_code"] = sim.language_code
+        return launch_url(url, init_data(self.token, user, auth_date=auth_date),
+                                 theme)  # fmt: skip
 
     # ------------------------------------------------------------------ Bot API: files
 

@@ -17,6 +17,7 @@ __all__ = [
     "validate_commands",
     "validate_poll",
     "validate_reply_markup",
+    "validate_web_app",
 ]
 
 TEXT_LIMIT = 4096
@@ -97,13 +98,36 @@ _REQUESTS = (
 )
 
 
+_LOOPBACK_WEB_APP = re.compile(r"http://127\.0\.0\.1(?::\d{1,5})?(?:/|\Z)")
+
+
+def validate_web_app(web_app: Any, where: str, *, loopback_web_apps: bool = False) -> None:
+    """A WebAppInfo as Telegram checks it: an object with an https ``url``. The stand-in's
+    ``loopback_web_apps`` option (the sandbox and the tests, which serve the Mini App on
+    loopback without TLS) also lets ``http://127.0.0.1[:port]/...`` through; Telegram never
+    does."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url:
+        raise bad_request(f"can't parse {where}: web_app must have a url")
+    if url.lower().startswith("https://") and len(url) > len("https://"):
+        return
+    if loopback_web_apps and _LOOPBACK_WEB_APP.match(url):
+        return
+    raise bad_request(f"{where} Web App URL '{url}' is invalid: Only HTTPS links are allowed")
+
+
 def validate_reply_markup(
-    markup: Any, chat_type: str = "private", *, inline_only: bool = False
+    markup: Any,
+    chat_type: str = "private",
+    *,
+    inline_only: bool = False,
+    loopback_web_apps: bool = False,
 ) -> dict | None:
     """Check a reply_markup object like Telegram; return it (or None).
 
-    ``chat_type``: where it is sent (request_location/request_contact: private chats only);
-    ``inline_only``: edit methods, which take an inline keyboard and nothing else.
+    ``chat_type``: where it is sent (request_location/request_contact, web_app buttons:
+    private chats only); ``inline_only``: edit methods, which take an inline keyboard and
+    nothing else; ``loopback_web_apps``: see :func:`validate_web_app`.
     """
     if markup is None:
         return None
@@ -112,7 +136,7 @@ def validate_reply_markup(
     if inline_only and "inline_keyboard" not in markup:
         raise bad_request("inline keyboard expected")
     if "inline_keyboard" in markup:
-        _validate_inline_keyboard(markup["inline_keyboard"])
+        _validate_inline_keyboard(markup["inline_keyboard"], chat_type, loopback_web_apps)
     elif "keyboard" in markup:
         _validate_reply_keyboard(markup, chat_type)
     elif not ({"remove_keyboard", "force_reply"} & markup.keys()):
@@ -149,7 +173,7 @@ def _validate_reply_keyboard(markup: dict, chat_type: str) -> None:
                 raise bad_request("phone number can be requested in a private chats only")
 
 
-def _validate_inline_keyboard(rows: Any) -> None:
+def _validate_inline_keyboard(rows: Any, chat_type: str, loopback_web_apps: bool) -> None:
     """Check an inline keyboard: text plus exactly one action per button."""
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
@@ -175,6 +199,12 @@ def _validate_inline_keyboard(rows: Any) -> None:
                 data = button["callback_data"]
                 if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
                     raise bad_request("BUTTON_DATA_INVALID")
+            if "web_app" in button:
+                if chat_type != "private":
+                    raise bad_request("BUTTON_TYPE_INVALID")
+                validate_web_app(
+                    button["web_app"], "inline keyboard button", loopback_web_apps=loopback_web_apps
+                )
             if "url" in button:
                 url = button["url"]
                 if not isinstance(url, str) or not url.lower().startswith(_URL_SCHEMES):

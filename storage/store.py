@@ -17,6 +17,7 @@ from storage.broadcast import BroadcastStore
 from storage.certificates import CertificateStore
 from storage.channel import ChannelStore
 from storage.commitments import CommitmentStore
+from storage.dashboard import DashboardStore
 from storage.digest import DigestStore
 from storage.driver import Driver
 from storage.feedback import FeedbackStore
@@ -50,6 +51,7 @@ class Storage(
     BonusStore,
     AssignmentStore,
     CertificateStore,
+    DashboardStore,
     DigestStore,
 ):
     """Persistence for CX Coach. Every method is one transaction: it happens whole or not at

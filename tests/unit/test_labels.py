@@ -180,6 +180,7 @@ NAMES: dict[str, typing.Callable[[Scene], list[object]]] = {
     "suggestion": lambda s: ["/lessons", None],
     "bot_username": lambda s: ["cxcoach_bot", None],
     "link": lambda s: ["https://t.me/cxcoach_bot?start=t_abc123"],
+    "url": lambda s: ["https://bot.example.com/dashboard/", None],
     "links": lambda s: [{1: "https://t.me/cxcoach_bot?start=t_abc123"}],
     "name": lambda s: ["Команда продаж"],
     "notice": lambda s: [None, "Done."],

@@ -1,0 +1,1 @@
+"""The bot's web pages: the dashboard (a Telegram Mini App, ``dashboard.py``)."""
