@@ -96,9 +96,16 @@ class DashboardStore:
 
     @offloaded
     async def dashboard_lesson_tallies(
-        self, language: str, default_language: str
+        self, language: str | None, default_language: str, since: date, until: date
     ) -> list[LessonTally]:
-        """Each lesson's figures (as /stats counts them) over the learners of ``language``."""
+        """Each lesson's figures (as /stats counts them) from what happened between ``since``
+        and ``until`` (both included, UTC days), over the learners of ``language`` (None:
+        everyone)."""
+        start = datetime.combine(since, time.min, tzinfo=UTC)
+        end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+        if language is None:
+            return await count_lessons(self.db, EVERYONE, ranged=True, start=start, end=end)
         return await count_lessons(
-            self.db, LEARNER_LANGUAGE, language=language, default=default_language
-        )
+            self.db, LEARNER_LANGUAGE, ranged=True, start=start, end=end,
+            language=language, default=default_language,
+        )  # fmt: skip

@@ -20,20 +20,20 @@ _LANGUAGE = (
 EVERYONE = "1 = 1"
 READERS = (
     "SELECT lesson_id, COUNT(*) AS readers, COUNT(completed_at) AS finishers "
-    "FROM lesson_progress WHERE {who} GROUP BY lesson_id"
+    "FROM lesson_progress WHERE {who}{when} GROUP BY lesson_id"
 )
 # Each learner's FIRST answer to each question (from their earliest attempt at the lesson
 # that reached it): what the lesson taught, before the quiz's own explanations and retakes.
 FIRST_ANSWERS = (
     "SELECT lesson_id, question, COUNT(*) AS n, SUM(correct) AS ok FROM ("
-    "SELECT lesson_id, question, correct, ROW_NUMBER() OVER ("
+    "SELECT lesson_id, question, correct, answered_at, ROW_NUMBER() OVER ("
     "PARTITION BY user_id, lesson_id, question ORDER BY attempt_id) AS k "
-    "FROM quiz_answers WHERE {who}) AS firsts WHERE k = 1 GROUP BY lesson_id, question"
+    "FROM quiz_answers WHERE {who}) AS firsts WHERE k = 1{when} GROUP BY lesson_id, question"
 )
 FEEDBACK = (
     "SELECT lesson_id, COUNT(usefulness) AS raters, COALESCE(SUM(usefulness), 0) AS total, "
     "COUNT(*) FILTER (WHERE unclear <> '') AS commenters "
-    "FROM lesson_feedback WHERE {who} GROUP BY lesson_id"
+    "FROM lesson_feedback WHERE {who}{when} GROUP BY lesson_id"
 )
 # One commitment per learner and lesson: their latest taken one, else their latest declined
 # one (a learner who took it on and later said "not now" on a retake took it on).
@@ -46,7 +46,7 @@ COMMITMENTS = (
     "COUNT(*) FILTER (WHERE status IN ('open', 'later')) AS still_open FROM ("
     "SELECT lesson_id, status, ROW_NUMBER() OVER (PARTITION BY user_id, lesson_id "
     "ORDER BY CASE WHEN status = 'declined' THEN 1 ELSE 0 END, id DESC) AS k "
-    "FROM commitments WHERE {who}) AS latest WHERE k = 1 GROUP BY lesson_id"
+    "FROM commitments WHERE {who}{when}) AS latest WHERE k = 1 GROUP BY lesson_id"
 )
 _COMMITMENT_COUNTS = ("committers", "declined", "done", "failed", "not_yet", "still_open")
 # The texts, newest first; the time leaves storage as its month only, the author not at all.
@@ -55,31 +55,45 @@ COMMENTS = (
     "WHERE {who} AND unclear <> '' ORDER BY answered_at DESC, lesson_id LIMIT :limit"
 )
 ONE_LESSON = " AND lesson_id = :lesson"
+# each figure's moment, for counting only what happened in a date range (the dashboard)
+WHEN_COLUMNS = {
+    "readers": "opened_at", "answers": "answered_at", "feedback": "answered_at",
+    "commitments": "made_at",
+}  # fmt: skip
 NO_LIMIT = 10**9
 
 
-async def count_lessons(db: Executor, who: str, **params: object) -> list[LessonTally]:
+async def count_lessons(
+    db: Executor, who: str, *, ranged: bool = False, **params: object
+) -> list[LessonTally]:
     """Every lesson with any figure, counted over the learners ``who`` selects (``params``
-    fill its parameters); lessons nobody opened, answered, rated or committed to are absent."""
+    fill its parameters); lessons nobody opened, answered, rated or committed to are absent.
+    ``ranged``: only what happened from ``:start`` (included) to ``:end`` (excluded) counts —
+    lessons opened, first answers given, ratings, commitments made then."""
+
+    def when(figure: str) -> str:
+        column = WHEN_COLUMNS[figure]
+        return f" AND {column} >= :start AND {column} < :end" if ranged else ""
+
     counts: dict[str, dict[str, int]] = {}
     answers: dict[str, list[QuestionStats]] = {}
-    for row in await db.fetch(READERS.format(who=who), **params):
+    for row in await db.fetch(READERS.format(who=who, when=when("readers")), **params):
         counts.setdefault(row["lesson_id"], {}).update(
             readers=int(row["readers"]), finishers=int(row["finishers"])
         )
-    for row in await db.fetch(FIRST_ANSWERS.format(who=who), **params):
+    for row in await db.fetch(FIRST_ANSWERS.format(who=who, when=when("answers")), **params):
         lesson_id = row["lesson_id"]
         counts.setdefault(lesson_id, {})
         answers.setdefault(lesson_id, []).append(
             QuestionStats(lesson_id, int(row["question"]), int(row["n"]), int(row["ok"]))
         )
-    for row in await db.fetch(FEEDBACK.format(who=who), **params):
+    for row in await db.fetch(FEEDBACK.format(who=who, when=when("feedback")), **params):
         counts.setdefault(row["lesson_id"], {}).update(
             raters=int(row["raters"]),
             usefulness_sum=int(row["total"]),
             commenters=int(row["commenters"]),
         )
-    for row in await db.fetch(COMMITMENTS.format(who=who), **params):
+    for row in await db.fetch(COMMITMENTS.format(who=who, when=when("commitments")), **params):
         counts.setdefault(row["lesson_id"], {}).update(
             {name: int(row[name]) for name in _COMMITMENT_COUNTS}
         )

@@ -56,6 +56,7 @@ CONFUSING = 0.5  # a question right at first try for under half of ...
 MIN_CONFUSING = 5  # ... at least this many learners confuses them
 CONFUSING_SHOWN = 10
 BROADCASTS_SHOWN = 10
+MAX_BROADCASTS = 50  # the latest, of which those created in the range are shown
 SOURCES_SHOWN = 10
 EXPORTS = ("progress", "lessons", "comments", "funnel")
 
@@ -305,10 +306,9 @@ async def admin_view(env: Env, lang: str, query: Mapping[str, str]) -> AdminView
     activity = await storage.dashboard_activity(
         chosen.start, chosen.end, default, chosen.language, lesson_ids
     )
-    if chosen.language is None:
-        tallies = await storage.lesson_tallies()
-    else:
-        tallies = await storage.dashboard_lesson_tallies(chosen.language, default)
+    tallies = await storage.dashboard_lesson_tallies(
+        chosen.language, default, chosen.start, chosen.end
+    )
     figures = [
         f
         for f in stats.lesson_figures(catalog, lang, tallies)
@@ -323,7 +323,11 @@ async def admin_view(env: Env, lang: str, query: Mapping[str, str]) -> AdminView
         every_day(chosen.start, chosen.end, activity.days),
         tuple(figures),
         confusing(figures),
-        tuple(await broadcast.history(env, BROADCASTS_SHOWN)),
+        tuple(
+            (b, counts)
+            for b, counts in await broadcast.history(env, MAX_BROADCASTS)
+            if chosen.start <= b.created_at.date() <= chosen.end
+        )[:BROADCASTS_SHOWN],
         funnel.sources[:SOURCES_SHOWN],
     )
 

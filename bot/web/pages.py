@@ -254,8 +254,9 @@ def _lesson_row(t: Translator, f: LessonFigures) -> list[str]:
 def admin_page(t: Translator, view: views.AdminView) -> tuple[str, list[dict[str, Any]]]:
     totals, activity = view.totals, view.activity
     hint = t._(
-        "The language and series filter the activity, lessons and questions; the dates, the "
-        "activity. The funnel and broadcasts count everyone, all time."
+        "The language and series filter the activity, lessons and questions; the dates, "
+        "those and the broadcasts (what happened in the range). The funnel counts everyone, "
+        "all time: its 7- and 30-day figures follow each arrival."
     )
     parts = ["<h1>" + t._("Admin") + "</h1>", _filters(t, view), f'<p class="status">{hint}</p>']
     charts: list[dict[str, Any]] = []

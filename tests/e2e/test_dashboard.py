@@ -252,6 +252,13 @@ async def test_an_admin_sees_the_right_numbers_and_charts_and_filters(h, page):
     )
     assert await page.figure("first-try-silos") == "–"  # still Russian learners only
     assert await page.js("return document.querySelector('[name=language]').value;") == "ru"
+    # dates long past: no lesson figure, no broadcast from then
+    past = {"from": "2026-01-01", "to": "2026-01-31", "language": "", "series": ""}
+    await page.apply(**past)
+    assert await page.figure("first-try-silos") == "–" and await page.figure("readers-silos") == "0"
+    assert await page.js(
+        f"return !document.querySelector('[data-figure^=\"broadcast-{sent[0].id}\"]');"
+    )
     html = await page.js("return document.documentElement.outerHTML;")
     assert TOKEN not in str(html) and TOKEN.split(":")[1] not in str(html)
     # an export through the page: a download, no error shown

@@ -156,16 +156,28 @@ async def test_range_activity_with_language_and_lesson_filters(db):
     assert (none.active_learners, none.completed) == (1, 0)
 
 
-async def test_lesson_tallies_of_one_language(db):
+async def test_lesson_tallies_of_one_language_and_a_date_range(db):
     await _seed(db)
-    uk = {t.lesson_id: t for t in await db.dashboard_lesson_tallies("uk", "en")}
+    week = (TODAY - timedelta(days=6), TODAY)
+
+    async def tallies(language, default="en", since=week[0], until=week[1]):
+        found = await db.dashboard_lesson_tallies(language, default, since, until)
+        return {t.lesson_id: t for t in found}
+
+    uk = await tallies("uk")
     assert list(uk) == ["silos"]
     assert (uk["silos"].readers, uk["silos"].finishers) == (1, 1)
     assert [(q.answers, q.correct) for q in uk["silos"].first_answers] == [(1, 1)]
-    ru = {t.lesson_id: t for t in await db.dashboard_lesson_tallies("ru", "en")}
+    ru = await tallies("ru")
     assert [(q.answers, q.correct) for q in ru["silos"].first_answers] == [(1, 0)]
-    assert list(await db.dashboard_lesson_tallies("ru", "ru")) != []  # German counts as ru
-    assert [t.lesson_id for t in await db.dashboard_lesson_tallies("en", "en")] == ["complacency"]
+    assert list(await tallies("ru", "ru")) != []  # German counts as ru
+    assert list(await tallies("en")) == ["complacency"]
+    everyone = await tallies(None)
+    assert [(q.answers, q.correct) for q in everyone["silos"].first_answers] == [(2, 1)]
+    # only what happened in the range: today alone leaves yesterday's Ukrainian answer out
+    today = await tallies(None, since=TODAY, until=TODAY)
+    assert [(q.answers, q.correct) for q in today["silos"].first_answers] == [(1, 0)]
+    assert await tallies(None, since=TODAY - timedelta(days=60), until=TODAY - timedelta(40)) == {}
 
 
 # the stand-in: Mini App buttons and the menu button ---------------------------------------
