@@ -73,6 +73,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.due
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.replicas
+	$(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .coverage build *.egg-info
