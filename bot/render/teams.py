@@ -182,12 +182,14 @@ def _digest_label(t: Translator, day: int | None) -> str:
 def _sharing_line(t: Translator, sharing: bool) -> str:
     if sharing:
         return t._(
-            "🙋 You share your progress with this team’s managers: they see your first name "
-            "and how many lessons you completed. You can stop at any time."
+            "🙋 You share your progress with this team’s managers: they see your first name, "
+            "how many lessons you completed and whether you are on track with the team’s "
+            "assignments. You can stop at any time."
         )
     return t._(
         "Your progress is not shared by name. If you share it, this team’s managers see your "
-        "first name and how many lessons you completed (nothing else); you can stop at any time."
+        "first name, how many lessons you completed and whether you are on track with the "
+        "team’s assignments (nothing else); you can stop at any time."
     )
 
 
