@@ -25,7 +25,9 @@ def dashboard_screen(t: Translator, url: str | None, admin: bool, manager: bool)
                 "confusing questions and CSV exports.")
         )  # fmt: skip
     if manager:
-        lines.append(t._("For your teams: members and averages under the privacy rule."))
+        lines.append(
+            t._("For your teams: members, averages and assignments under the privacy rule.")
+        )
     lines += ["", t._("It also opens from the menu button next to the message field.")]
     label = shorten(t._("📊 Open the dashboard"), label_limit(1))
     button = InlineKeyboardButton(label, web_app=WebAppInfo(url))

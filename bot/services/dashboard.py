@@ -56,6 +56,7 @@ CONFUSING = 0.5  # a question right at first try for under half of ...
 MIN_CONFUSING = 5  # ... at least this many learners confuses them
 CONFUSING_SHOWN = 10
 BROADCASTS_SHOWN = 10
+JOURNAL_SHOWN = 50  # a learner's latest journal entries on their page (the chat pages by 5)
 MAX_BROADCASTS = 50  # the latest, of which those created in the range are shown
 SOURCES_SHOWN = 10
 EXPORTS = ("progress", "lessons", "comments", "funnel")
@@ -195,12 +196,12 @@ class LearnerView:
 
 
 async def learner_view(env: Env, me: Viewer) -> LearnerView:
-    """The viewer's own progress, streak, journal (the latest page) and certificates."""
+    """The viewer's own progress, streak, journal (its latest entries) and certificates."""
     if me.user is None:
         return LearnerView(None, None, ())
     return LearnerView(
         await progress.progress(env, me.user, me.lang),
-        await journal.journal(env, me.user, me.lang),
+        await journal.journal(env, me.user, me.lang, per_page=JOURNAL_SHOWN),
         tuple(await certificates.mine(env, me.user, me.lang)),
     )
 

@@ -28,12 +28,14 @@ class JournalPage:
     now: datetime
 
 
-async def journal(env: Env, user: User, lang: str, page: int = 0) -> JournalPage:
+async def journal(
+    env: Env, user: User, lang: str, page: int = 0, per_page: int = PER_PAGE
+) -> JournalPage:
     commitments = await env.storage.commitments(user.id)
     entries = [
         Entry(c, found[1] if (found := env.catalog.lesson(lang, c.lesson_id)) else None)
         for c in commitments
     ]
     return JournalPage(
-        paginate(entries, page, PER_PAGE), len(entries), prefs_of(user, lang).tz, env.now()
+        paginate(entries, page, per_page), len(entries), prefs_of(user, lang).tz, env.now()
     )

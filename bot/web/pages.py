@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from typing import Any
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from bot.render.assignments import member_word, status_word
-from bot.render.kit import percent, score, short_day
+from bot.render.kit import local_date, percent, score, short_day
 from bot.services import dashboard as views
 from bot.services.assignments import Status, TeamReport
 from bot.services.stats import LessonFigures
@@ -175,6 +176,7 @@ def learner_page(t: Translator, me: views.Viewer, page: views.LearnerView) -> st
     parts.append("</section>")
     parts.append("<section><h2>" + t._("My journal") + "</h2>")
     entries = page.journal.page.items if page.journal is not None else ()
+    tz = page.journal.tz if page.journal is not None else UTC
     if not entries:
         parts.append(
             "<p>" + t._("No actions yet: after a lesson’s quiz, take on its action.") + "</p>"
@@ -186,7 +188,8 @@ def learner_page(t: Translator, me: views.Viewer, page: views.LearnerView) -> st
             title = entry.lesson.title if entry.lesson is not None else c.lesson_id
             note = f"<br><q>{esc(c.note)}</q>" if c.note else ""
             items.append(
-                f"<li>{STATUS.get(c.status, '')} {esc(title)} · {c.made_at:%Y-%m-%d}{note}</li>"
+                f"<li>{STATUS.get(c.status, '')} {esc(title)} · "
+                f"{esc(local_date(t, c.made_at, tz))}{note}</li>"
             )
         parts.append(f'<ul class="journal" data-list="journal">{"".join(items)}</ul>')
     parts.append("</section>")

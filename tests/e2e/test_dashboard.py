@@ -344,6 +344,7 @@ async def test_a_manager_sees_only_their_team_and_nothing_per_member_below_three
 async def test_a_learner_sees_only_themselves_in_their_language(h, page):
     (olena,) = await learners(h, ["uk"])
     await answer(h, 1001, "silos", [True, False])
+    await h.storage.commit(1001, "silos", "open", None, h.clock())
     await olena.send("/dashboard")
     message = await olena.next_message()
     assert "Панель" in message.text
@@ -358,6 +359,9 @@ async def test_a_learner_sees_only_themselves_in_their_language(h, page):
     assert "Мій прогрес" in nav and "Адміністрування" not in nav
     assert await page.figure("my-completed") == "1"
     assert await page.figure("my-accuracy") == "50 %"
+    journal = await page.text("[data-list=journal]")  # the action taken, its date in Ukrainian
+    silos = h.catalog.lesson("uk", "silos")[1].title
+    assert silos in journal and not re.search(r"\d{4}-\d{2}-\d{2}", journal)
     for path in ("api/admin", "api/admin/export/lessons", "api/team/1"):
         assert (await get(h, path, tma(h, 1001)))[0] == 403, path
 
