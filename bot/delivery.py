@@ -13,6 +13,11 @@ graceful stop waits for the running drain; after a crash (or, between replicas, 
 has expired), claims never sent are due again (:meth:`Storage.recover_pending`), while a slot
 that was being sent becomes "unconfirmed": Telegram may have delivered it, so it is not sent
 again — its next slot is planned, and a lesson that did not arrive is planned again then.
+
+Preferences changed while a slot was being sent (the learner's settings run beside the
+drain, not in its order): storing the outcome returns the user as it is now, and a next slot
+planned from the old preferences is planned again from the new ones (after the delivery's
+own day counts, so never a second lesson that day).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from bot.services.schedule import (
     out_of_quiet,
     plan_slot,
     prefs_of,
+    reschedule,
 )
 from domain.records import Claim, DeliveryOutcome
 
@@ -202,7 +208,14 @@ class DeliveryEngine(SingleRun):
     async def _finish(
         self, claim: Claim, outcome: DeliveryOutcome, now: datetime
     ) -> DeliveryOutcome:
-        await self.storage.finish_delivery(claim.user.id, claim.slot_at, outcome, now)
+        fresh = await self.storage.finish_delivery(claim.user.id, claim.slot_at, outcome, now)
+        if fresh is not None and not fresh.blocked:
+            # preferences changed while this slot was being sent (the learner's own settings
+            # run beside the drain): the next slot just stored came from the old ones
+            used = prefs_of(claim.user, stored_language(claim.user, self.default_language))
+            language = stored_language(fresh, self.default_language)
+            if prefs_of(fresh, language) != used:
+                await reschedule(self.storage, fresh, language, now, force=True)
         return outcome
 
     def _add(self, stats: DrainStats) -> None:

@@ -12,6 +12,7 @@ from domain.records import (
     MemberAssignment,
     SubscriptionRow,
     TrainingFacts,
+    User,
 )
 from storage.assignments import MINE as ASSIGNMENTS
 from storage.assignments import REMINDED
@@ -63,7 +64,7 @@ NEXT = (
     "UPDATE users SET next_slot_at = CASE WHEN blocked THEN NULL ELSE {next} END, "
     "last_slot_at = CASE WHEN :delivered THEN {counted} ELSE last_slot_at END, "
     "last_nudge_at = CASE WHEN :nudge THEN {now} ELSE last_nudge_at END, "
-    "ignored_nudges = ignored_nudges + :nudges WHERE id = :u"
+    "ignored_nudges = ignored_nudges + :nudges WHERE id = :u RETURNING *"
 )
 NEXT_TIMES = ("next", "counted", "now")  # typed: PostgreSQL cannot infer them inside CASE
 SENDING = (
@@ -145,8 +146,9 @@ class ScheduleStore:
 
     async def finish_delivery(
         self, user_id: int, slot_at: datetime, outcome: DeliveryOutcome, now: datetime
-    ) -> None:
-        """Store a claimed slot's outcome and the next slot, in one transaction."""
+    ) -> User | None:
+        """Store a claimed slot's outcome and the next slot, in one transaction; the user as
+        it is now (None: gone), so a change of preferences made meanwhile can be seen."""
         sent, o = outcome.status == "sent", outcome
         nudge = sent and o.nudge
         times = {name: self.db.dialect.typed(name, "timestamptz") for name in NEXT_TIMES}
@@ -166,9 +168,10 @@ class ScheduleStore:
                 await tx.write(RETAKE_OFFERED, id=o.retake, now=now)
             if sent and o.reminded is not None:
                 await tx.write(REMINDED, a=o.reminded, u=user_id, now=now)
-            await tx.write(NEXT.format(**times), next=o.next_slot_at, delivered=sent,
-                           counted=o.counted_at or now, nudge=nudge, now=now, nudges=int(nudge),
-                           u=user_id)  # fmt: skip
+            rows = await tx.write(NEXT.format(**times), next=o.next_slot_at, delivered=sent,
+                                  counted=o.counted_at or now, nudge=nudge, now=now,
+                                  nudges=int(nudge), u=user_id)  # fmt: skip
+        return user_record(rows[0]) if rows else None
 
     async def mark_delivery_sending(
         self, user_id: int, slot_at: datetime, claimed_at: datetime, now: datetime

@@ -71,7 +71,9 @@ async def test_a_slot_being_sent_at_a_crash_is_never_sent_again(db):
     assert again[1].unconfirmed and not again[2].unconfirmed  # 2 is simply due again
     tomorrow = T0 + timedelta(days=1)
     await db.finish_delivery(1, T0, DeliveryOutcome("unconfirmed", next_slot_at=tomorrow), T0)
-    await db.finish_delivery(2, T0, DeliveryOutcome("sent", next_slot_at=tomorrow), T0)
+    after = await db.finish_delivery(2, T0, DeliveryOutcome("sent", next_slot_at=tomorrow), T0)
+    assert after is not None and (after.id, after.next_slot_at) == (2, tomorrow)  # as stored
+    assert after.last_slot_at == T0
     assert await db.recover_pending(T0) == 0
     assert await db.count_due(T0) == 0  # user 1's next slot is tomorrow's, like user 2's
     assert [c.unconfirmed for c in await db.claim_due(tomorrow, 10)] == [False, False]
