@@ -34,7 +34,7 @@ CANCEL = (
 SUBSCRIBE = (
     "INSERT INTO subscriptions (user_id, series_id, status, subscribed_at, changed_at) "
     "SELECT m.user_id, :s, 'active', :now, :now FROM team_members m "
-    f"WHERE m.team_id = :t AND {NOT_MANAGER}{{one}} "
+    f"WHERE m.team_id = :t AND {NOT_MANAGER} "
     "ON CONFLICT (user_id, series_id) DO NOTHING"
 )
 ASSIGNEES = f"SELECT m.user_id FROM team_members m WHERE m.team_id = :t AND {NOT_MANAGER}"
@@ -89,7 +89,7 @@ class AssignmentStore:
             else:
                 rows = await tx.write(CREATE, t=team_id, s=series_id, due=due_on, by=by, now=now)
                 assignment_id = rows[0]["id"]
-            await tx.write(SUBSCRIBE.format(one=""), s=series_id, now=now, t=team_id)
+            await tx.write(SUBSCRIBE, s=series_id, now=now, t=team_id)
             members = [row["user_id"] for row in await tx.fetch(ASSIGNEES, t=team_id)]
             row = (await tx.fetch(GET, id=assignment_id, t=team_id))[0]
         return record(Assignment, row), members

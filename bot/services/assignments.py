@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from bot.services import privacy
 from bot.services.assessment import Obstacle
 from bot.services.env import Env, Gone
+from bot.services.learners import stored_language
 from bot.services.schedule import local_day, prefs_of, reschedule
 from content.model import Catalog, SeriesContent
 from domain.records import (
@@ -297,8 +298,6 @@ async def assign(
 
 async def _start_slots(env: Env, member_ids: Iterable[int], now: datetime) -> None:
     """Members now subscribed get their daily slot (those who have one keep it)."""
-    from bot.services.learners import stored_language
-
     for member_id in member_ids:
         member = await env.storage.get_user(member_id)
         if member is not None and member.next_slot_at is None and not member.blocked:

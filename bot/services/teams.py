@@ -14,6 +14,7 @@ from bot.services import privacy
 from bot.services.assessment import GroupScore, Obstacle, group_scores, obstacles, strongest
 from bot.services.assignments import TeamReport, team_report
 from bot.services.env import Env, Gone
+from bot.services.learners import stored_language
 from bot.services.schedule import prefs_of, reschedule
 from bot.services.stats import LessonFigures, lesson_figures
 from domain.records import Assessment, Team, User, team_name_key
@@ -350,12 +351,6 @@ async def _role(env: Env, team: Team, user: User) -> Role | None:
     return None
 
 
-def default_language(env: Env, user: User) -> str:
-    from bot.services.learners import stored_language
-
-    return stored_language(user, env.settings.default_language)
-
-
 async def view(
     env: Env,
     user: User,
@@ -375,7 +370,9 @@ async def view(
     manages = role is not Role.MEMBER
     report = None
     if manages:
-        report = await team_report(env, user, lang or default_language(env, user), team)
+        report = await team_report(
+            env, user, lang or stored_language(user, env.settings.default_language), team
+        )
     return TeamView(
         Step.RESULTS,
         team,

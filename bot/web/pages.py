@@ -452,7 +452,7 @@ def _assignments(t: Translator, report: TeamReport) -> str:
             value = too_few if shares is None else percent(t, shares[status], item.people)
             cells.append(_figure(f"assignment-{a.id}-{status.name.lower()}", value))
         rows.append(cells)
-    head = [t._("Series"), t._("Due"), t._("Members"), *(esc(status_word(t, s)) for s in Status)]
+    head = [t._("Series"), t._("Due"), t._("Members"), *(status_word(t, s) for s in Status)]
     parts = (
         [_table(t._("Assignments"), head, rows, "assignments")]
         if rows
@@ -460,8 +460,8 @@ def _assignments(t: Translator, report: TeamReport) -> str:
     )
     named = [
         f"<li>{esc(item.title)}: "
-        + esc(t._("{name}: {done} of {n}, {status}", name=name, done=done, n=item.lessons,
-                  status=member_word(t, state)))
+        + t._("{name}: {done} of {n}, {status}", name=name, done=done, n=item.lessons,
+              status=member_word(t, state))  # escaped by the translator
         + "</li>"
         for item in report.assignments
         for name, done, state in item.named

@@ -235,3 +235,19 @@ def test_the_dashboard_settings_are_checked(monkeypatch):
     monkeypatch.setenv("CXCOACH_DASHBOARD_MAX_AGE", "0")
     with pytest.raises(ConfigError, match="CXCOACH_DASHBOARD_MAX_AGE"):
         load_settings()
+
+
+def test_a_shared_name_on_the_team_page_is_escaped_once():
+    from bot.i18n import translator
+    from bot.services.assignments import AssignmentFigures, Status, TeamReport
+    from bot.web import pages
+    from domain.records import Assignment, Team, WeekFigures
+
+    assignment = Assignment(3, 7, "silos", date(2026, 12, 1), NOW)
+    item = AssignmentFigures(assignment, None, 4, 2, None, [("<b>Ann & Co", 1, Status.BEHIND)])
+    team = Team(7, "North", 1, "abc", NOW, 4)
+    report = TeamReport(team, [item], WeekFigures(), [], NOW, NOW.date())
+    shown = pages._assignments(translator("en"), report)
+    assert "&lt;b&gt;Ann &amp; Co: 1 of 4, falling behind" in shown
+    assert "&amp;amp;" not in shown and "<b>Ann" not in shown
+    assert 'data-figure="assignment-3-done">too few answers<' in shown
